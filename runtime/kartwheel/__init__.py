@@ -1,0 +1,54 @@
+"""kartwheel: machine-learning pipelines on luigi, with outputs named by the hash of what made them."""
+
+from ._version import __version__
+from .build import build
+from .cli import run
+from .config import add_config
+from .errors import (
+    BuildError,
+    CommandLineError,
+    ConfigError,
+    DumpError,
+    KartwheelError,
+    LoadError,
+    MissingDependencyError,
+    MissingOutputError,
+    TaskParameterError,
+    UnknownFormatError,
+    WorkspaceEscapeError,
+)
+from .formats import FileFormat, register_format
+from .parameters import (
+    ExplicitBoolParameter,
+    ListTaskInstanceParameter,
+    SerializableParameter,
+    TaskInstanceParameter,
+)
+from .target import KartTarget
+from .task import TaskOnKart
+
+__all__ = [
+    "BuildError",
+    "CommandLineError",
+    "ConfigError",
+    "DumpError",
+    "ExplicitBoolParameter",
+    "FileFormat",
+    "KartTarget",
+    "KartwheelError",
+    "ListTaskInstanceParameter",
+    "LoadError",
+    "MissingDependencyError",
+    "MissingOutputError",
+    "SerializableParameter",
+    "TaskInstanceParameter",
+    "TaskOnKart",
+    "TaskParameterError",
+    "UnknownFormatError",
+    "WorkspaceEscapeError",
+    "__version__",
+    "add_config",
+    "build",
+    "register_format",
+    "run",
+]

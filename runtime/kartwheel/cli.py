@@ -1,0 +1,134 @@
+"""The command line: `kartwheel.run()` (luigi's command line, stricter) and the `kartwheel` script."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from typing import NoReturn
+
+import luigi
+import luigi.retcodes
+from luigi.cmdline_parser import CmdlineParser
+from luigi.task_register import Register, TaskClassNotFoundException
+
+from .errors import CommandLineError, KartwheelError
+
+__all__ = ["main", "run"]
+
+# Exit codes for luigi's outcomes; luigi's own defaults are all 0, which hides failures from shells and CI.
+EXIT_CODES = {
+    "already_running": 10,
+    "missing_data": 20,
+    "not_run": 30,
+    "task_failed": 40,
+    "scheduling_error": 50,
+}
+
+
+def _set_exit_codes() -> None:
+    """Give luigi non-zero exit codes for failures, unless the configuration chose its own."""
+    config = luigi.configuration.get_config()
+    if not config.has_section("retcode"):
+        config.add_section("retcode")
+    for name, code in EXIT_CODES.items():
+        if not config.has_option("retcode", name):
+            config.set("retcode", name, str(code))
+
+
+def _suggest(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def _task_class(argv: list[str]) -> type[luigi.Task] | None:
+    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    CmdlineParser._attempt_load_module(known)
+    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    if known.root_task is None or known.core_help or known.core_help_all:
+        return None
+    try:
+        return Register.get_task_cls(known.root_task)
+    except TaskClassNotFoundException:
+        names = sorted(Register.task_names())
+        raise CommandLineError(
+            f"unknown task {known.root_task!r}{_suggest(known.root_task, names)} "
+            "(a task is named by its family, e.g. my_package.MyTask; its module must be imported, "
+            "e.g. with --module my_package)"
+        ) from None
+
+
+def check_command_line(argv: list[str]) -> None:
+    """Reject an unknown task, an unknown or abbreviated option, or a value of the wrong type."""
+    task_class = _task_class(argv)
+    if task_class is None:
+        return
+    family = task_class.get_task_family()
+    parser = CmdlineParser._build_parser(root_task=family)
+    options = parser._option_string_actions
+    own_options = [f"--{name.replace('_', '-')}" for name, _ in task_class.get_params()]
+    for token in argv:
+        if token == "--":
+            break
+        option = token.split("=", 1)[0]
+        if option.startswith("--") and option not in options:
+            raise CommandLineError(
+                f"{family} has no parameter {option}{_suggest(option, own_options + sorted(options))} "
+                f"(its parameters: {' '.join(own_options)})"
+            )
+    known, _ = parser.parse_known_args(argv)
+    for name, param in task_class.get_params():
+        text = getattr(known, name, None)
+        if isinstance(text, str):
+            try:
+                param.parse(text)
+            except (ValueError, TypeError) as exc:
+                kind = type(param).__name__.removesuffix("Parameter").lower() or "text"
+                raise CommandLineError(
+                    f"--{name.replace('_', '-')}={text}: not a valid {kind} for {family}.{name} ({exc})"
+                ) from None
+
+
+def _construct_root_task(argv: list[str]) -> None:
+    """Instantiate the root task once, so that errors in its parameters or config read as one line."""
+    if _task_class(argv) is None:
+        return
+    with CmdlineParser.global_instance(argv) as parser:
+        try:
+            parser.get_task_obj()
+        except (KartwheelError, ValueError, TypeError) as exc:
+            raise CommandLineError(f"cannot create {parser.known_args.root_task}: {exc}") from None
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """Run luigi's command line (`Task --param=x --local-scheduler --workers N`) and exit.
+
+    The exit code is 0 only when the root task is complete; failures, missing data and scheduling
+    errors exit non-zero (see EXIT_CODES). Mistakes on the command line are answered in one line.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    _set_exit_codes()
+    try:
+        check_command_line(argv)
+        _construct_root_task(argv)
+    except KartwheelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    luigi.retcodes.run_with_retcodes(argv)
+    sys.exit(0)  # run_with_retcodes always exits; this line keeps the NoReturn promise honest
+
+
+USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project
+       kartwheel TASK --module MODULE [--local-scheduler] [--PARAM=VALUE ...]   run a task"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `kartwheel` console script: `kartwheel new ...` generates a project; anything else runs a task."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    if argv[0] == "new":
+        from .new_project import main as new_project
+
+        return new_project(argv[1:])
+    run(argv)

@@ -1,0 +1,47 @@
+"""kartwheel's exceptions: one base class, each subclass also the built-in a caller would expect."""
+
+from __future__ import annotations
+
+
+class KartwheelError(Exception):
+    """Base of every error kartwheel raises on purpose; the command line turns it into one line."""
+
+
+class UnknownFormatError(KartwheelError, ValueError):
+    """Raised when a file name's extension has no registered format."""
+
+
+class MissingDependencyError(KartwheelError, ImportError):
+    """Raised when a format needs an optional library that is not installed."""
+
+
+class DumpError(KartwheelError, TypeError):
+    """Raised when an object cannot be written in the format its target asks for."""
+
+
+class LoadError(KartwheelError, OSError):
+    """Raised when a target cannot be read: missing, truncated or not in the expected format."""
+
+
+class WorkspaceEscapeError(KartwheelError, ValueError):
+    """Raised when a target path would lead outside the task's workspace."""
+
+
+class MissingOutputError(KartwheelError, RuntimeError):
+    """Raised when a task's run returned without writing every output it declared."""
+
+
+class TaskParameterError(KartwheelError, TypeError):
+    """Raised when a parameter receives a value of the wrong type."""
+
+
+class ConfigError(KartwheelError, ValueError):
+    """Raised when a configuration file cannot be found or read."""
+
+
+class BuildError(KartwheelError, RuntimeError):
+    """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback."""
+
+
+class CommandLineError(KartwheelError, ValueError):
+    """Raised for a command line naming an unknown task or parameter, or a value of the wrong type."""

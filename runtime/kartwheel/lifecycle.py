@@ -1,0 +1,65 @@
+"""What happens around a task's `run` when a luigi worker runs it: seeding, checks, logs, cleanup.
+
+Hooked into luigi's own points (the START and PROCESSING_TIME events, `on_success`, `on_failure`), so a
+direct `task.run()` in a unit test stays a plain call, as it is in luigi.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+import luigi
+from luigi.task import flatten
+
+from .errors import MissingOutputError
+from .logs import write_logs
+from .seed import apply_seed, seed_from_unique_id
+
+if TYPE_CHECKING:
+    from .task import TaskOnKart
+
+__all__ = ["after_failure", "after_success", "before_run", "record_processing_time"]
+
+
+def before_run(task: TaskOnKart) -> None:
+    """Clear stale outputs (so that only this run can complete the task) and seed the random generators."""
+    for target in flatten(task.output()):
+        target.remove()
+    task._dumped = set()
+    seed = task.fix_random_seed_value
+    if seed is None:
+        seed = seed_from_unique_id(task.make_unique_id())
+    task._seed = {"seed": seed, "seed_methods": apply_seed(seed, task.fix_random_seed_methods)}
+
+
+def record_processing_time(task: TaskOnKart, seconds: float) -> None:
+    """Keep the duration luigi measured around `run`, for the processing_time log."""
+    task._processing_time = float(seconds)
+
+
+def after_success(task: TaskOnKart) -> None:
+    """Fail unless every declared output was written, then write the logs."""
+    outputs = flatten(task.output())
+    missing = [str(target) for target in outputs if str(target) not in task._dumped and not target.exists()]
+    if missing:
+        raise MissingOutputError(
+            f"{task} finished run() without writing {', '.join(missing)}; "
+            "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
+        )
+    seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
+    write_logs(task, getattr(task, "_processing_time", 0.0), seed)
+    task._rerun_pending = False
+
+
+def after_failure(task: TaskOnKart) -> None:
+    """Remove whatever a failed run wrote, so that nothing half-done looks complete."""
+    for target in flatten(task.output()):
+        with contextlib.suppress(Exception):
+            target.remove()
+
+
+def install_event_handlers(task_class: type[luigi.Task]) -> None:
+    """Register the START and PROCESSING_TIME handlers for every subclass of `task_class`."""
+    task_class.event_handler(luigi.Event.START)(before_run)
+    task_class.event_handler(luigi.Event.PROCESSING_TIME)(record_processing_time)

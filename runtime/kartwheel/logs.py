@@ -1,0 +1,79 @@
+"""The supplementary logs a finished task leaves under `<workspace>/log/<kind>/<Class>_<hash>.<ext>`."""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .task import TaskOnKart
+
+__all__ = ["LOG_KINDS", "log_target", "module_versions", "write_logs"]
+
+LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
+
+
+def log_target(task: TaskOnKart, kind: str) -> Any:
+    """The target of one kind of log for `task`."""
+    extension = "txt" if kind == "module_versions" else "pkl"
+    return task.make_target(f"log/{kind}/{type(task).__name__}.{extension}")
+
+
+def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
+    """Write all five logs of a task that has just succeeded."""
+    contents = {
+        "module_versions": module_versions(type(task).__module__),
+        "processing_time": seconds,
+        "random_seed": seed,
+        "task_log": task.task_log,
+        "task_params": task.logged_params(),
+    }
+    for kind, content in contents.items():
+        # Logs are not what completeness depends on, so they skip the fsync outputs pay for.
+        log_target(task, kind).dump(content, durable=False)
+
+
+@functools.lru_cache(maxsize=None)
+def _packages_distributions() -> dict[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+@functools.lru_cache(maxsize=None)
+def _version_of(top_level: str) -> str | None:
+    """The installed version of a top-level module's distribution, or its `__version__`."""
+    for distribution in [top_level, *_packages_distributions().get(top_level, [])]:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    version = getattr(sys.modules.get(top_level), "__version__", None)
+    return version if isinstance(version, str) else None
+
+
+def _imported_top_levels(module: types.ModuleType) -> set[str]:
+    """Top-level names of the modules that `module` imported, directly or through names it holds."""
+    names = set()
+    for value in vars(module).values():
+        origin = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(origin, str):
+            names.add(origin.split(".")[0])
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def module_versions(module_name: str) -> str:
+    """`name==version` lines of the third-party packages a task's module imports."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        return ""
+    own = module_name.split(".")[0]
+    third_party = {
+        name
+        for name in _imported_top_levels(module)
+        if name not in sys.stdlib_module_names and name not in ("builtins", "__main__", own)
+    }
+    lines = [f"{name}=={version}" for name in sorted(third_party) if (version := _version_of(name))]
+    return "".join(f"{line}\n" for line in lines)

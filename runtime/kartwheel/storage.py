@@ -1,0 +1,137 @@
+"""Where bytes live: a local disk or, through fsspec, any URL; the one seam for remote workspaces.
+
+Every write is atomic: the data goes to a uniquely named temporary file beside the destination and is
+published with a rename only once complete, so a crash never leaves a file that looks finished.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import IO
+
+from .errors import MissingDependencyError
+
+__all__ = ["FsspecStorage", "LocalStorage", "Storage", "storage_for"]
+
+
+def temporary_name(path: str) -> str:
+    """A name beside `path` no other process or thread can draw (pid + uuid, never `random`)."""
+    return f"{path}.tmp-{os.getpid()}-{uuid.uuid4().hex}"
+
+
+class Storage(ABC):
+    """The file operations targets need, for one kind of location."""
+
+    @abstractmethod
+    def exists(self, path: str) -> bool:
+        """Whether a published file is at `path`."""
+
+    @abstractmethod
+    def remove(self, path: str) -> None:
+        """Delete `path` if it is there."""
+
+    @abstractmethod
+    def modification_time(self, path: str) -> float:
+        """Seconds since the epoch at which `path` was last written."""
+
+    @abstractmethod
+    def open_read(self, path: str, binary: bool) -> IO:
+        """Open `path` for reading (text is UTF-8)."""
+
+    @abstractmethod
+    def atomic_write(self, path: str, binary: bool, durable: bool = True) -> contextlib.AbstractContextManager[IO]:
+        """A file to write; published at `path` when the block ends cleanly, discarded on any error."""
+
+    @staticmethod
+    def join(*parts: str) -> str:
+        """Join path parts with '/', the separator of both local paths and URLs."""
+        return "/".join(part.rstrip("/") for part in parts[:-1]) + "/" + parts[-1]
+
+
+class LocalStorage(Storage):
+    """Files on a local or shared (NFS, ...) filesystem."""
+
+    def exists(self, path: str) -> bool:
+        return os.path.exists(path)
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+
+    def modification_time(self, path: str) -> float:
+        return os.stat(path).st_mtime
+
+    def open_read(self, path: str, binary: bool) -> IO:
+        return open(path, "rb") if binary else open(path, encoding="utf-8", newline="")
+
+    @contextlib.contextmanager
+    def atomic_write(self, path: str, binary: bool, durable: bool = True) -> Iterator[IO]:
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        temporary = temporary_name(path)
+        try:
+            with open(temporary, "wb") if binary else open(temporary, "w", encoding="utf-8", newline="") as file:
+                yield file
+                if durable:
+                    file.flush()
+                    os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(temporary)
+            raise
+
+
+class FsspecStorage(Storage):
+    """Any filesystem fsspec knows (s3://, gs://, memory://, ...); install `kartwheel[remote]`."""
+
+    def __init__(self, protocol: str) -> None:
+        try:
+            import fsspec
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"a workspace at '{protocol}://' needs fsspec; install it with `pip install 'kartwheel[remote]'` "
+                "and the filesystem's own package (e.g. s3fs for s3://)"
+            ) from exc
+        self.fs = fsspec.filesystem(protocol)
+
+    def exists(self, path: str) -> bool:
+        return bool(self.fs.exists(path))
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(path)
+
+    def modification_time(self, path: str) -> float:
+        return self.fs.modified(path).timestamp()
+
+    def open_read(self, path: str, binary: bool) -> IO:
+        return self.fs.open(path, "rb") if binary else self.fs.open(path, "r", encoding="utf-8", newline="")
+
+    @contextlib.contextmanager
+    def atomic_write(self, path: str, binary: bool, durable: bool = True) -> Iterator[IO]:
+        temporary = temporary_name(path)
+        try:
+            mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+            with self.fs.open(temporary, **mode) as file:
+                yield file
+            self.fs.mv(temporary, path)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                self.fs.rm(temporary)
+            raise
+
+
+@functools.lru_cache(maxsize=None)
+def storage_for(location: str) -> Storage:
+    """The storage behind a workspace: a URL's scheme picks fsspec, anything else is a local path."""
+    scheme, separator, _ = location.partition("://")
+    if separator:
+        return FsspecStorage(scheme)
+    return LocalStorage()

@@ -1,0 +1,77 @@
+"""A target: one file of a task's output, a location plus a format, written atomically."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import luigi
+
+from .errors import DumpError, KartwheelError, LoadError
+from .formats import FileFormat
+from .storage import Storage
+
+__all__ = ["KartTarget"]
+
+# Errors a format's writer raises for an object it cannot hold (as opposed to I/O failures, which stay).
+_UNWRITABLE = (TypeError, ValueError, AttributeError, RecursionError, pickle.PicklingError)
+
+
+class KartTarget(luigi.Target):
+    """A file in a workspace; `str()` is its path, stable, as luigi's retry bookkeeping needs."""
+
+    def __init__(self, path: str, file_format: FileFormat, storage: Storage, producer: object = None) -> None:
+        self.path = path
+        self.format = file_format
+        self.storage = storage
+        self.producer = producer
+
+    def exists(self) -> bool:
+        return self.storage.exists(self.path)
+
+    def remove(self) -> None:
+        self.storage.remove(self.path)
+
+    def last_modification_time(self) -> float:
+        return self.storage.modification_time(self.path)
+
+    def dump(self, obj: Any, durable: bool = True) -> None:
+        """Write `obj`; the file appears complete or not at all."""
+        try:
+            with self.storage.atomic_write(self.path, self.format.binary, durable) as file:
+                self.format.write(obj, file)
+        except DumpError as exc:
+            raise DumpError(f"cannot write {self.path}: {exc}") from exc
+        except _UNWRITABLE as exc:
+            raise DumpError(
+                f"cannot write a {type(obj).__name__} to {self.path} with {self.format!r}: {exc}"
+            ) from exc
+
+    def load(self) -> Any:
+        """Read the object back; a missing or damaged file raises `LoadError` saying what to do."""
+        writer = f"{self.producer}" if self.producer is not None else "the task that writes it"
+        try:
+            with self.storage.open_read(self.path, self.format.binary) as file:
+                return self.format.read(file)
+        except FileNotFoundError as exc:
+            raise LoadError(f"{self.path} does not exist; it is written by {writer}: run that task first") from exc
+        except KartwheelError:
+            raise
+        except Exception as exc:
+            raise LoadError(
+                f"cannot read {self.path} (written by {writer}) with {self.format!r}: "
+                f"{type(exc).__name__}: {exc}. The file is damaged or not in that format; delete it "
+                "(or run its task with rerun=True) so that it is written again"
+            ) from exc
+
+    def __str__(self) -> str:
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"KartTarget({self.path!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KartTarget) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)

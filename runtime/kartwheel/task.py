@@ -1,0 +1,290 @@
+"""`TaskOnKart`: a luigi task whose outputs are files named by its hash, with `dump` and `load`."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from typing import Any, Generic, TypeVar, overload
+
+import luigi
+from luigi.cmdline_parser import CmdlineParser
+from luigi.task import flatten
+
+from . import lifecycle
+from .errors import KartwheelError, WorkspaceEscapeError
+from .formats import FileFormat, format_for, split_suffix
+from .logs import log_target
+from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .seed import DEFAULT_SEED_METHODS
+from .storage import Storage, storage_for
+from .target import KartTarget
+from .unique_id import compute_unique_id, task_reference
+
+__all__ = ["TaskOnKart"]
+
+T = TypeVar("T")
+K = TypeVar("K")
+
+# The config section whose options apply to every TaskOnKart, below the task's own section.
+COMMON_SECTION = "TaskOnKart"
+
+
+class TaskOnKart(luigi.Task, Generic[T]):
+    """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
+
+    The hash covers the class, its significant parameters and the hashes of the tasks it is given,
+    so a change anywhere upstream gives new paths downstream and reruns exactly what it must.
+    `T` is what the task dumps, so that `self.load(task)` is typed.
+    """
+
+    workspace_directory = luigi.Parameter(
+        default="./resources", significant=False, positional=False,
+        description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
+    )
+    rerun = ExplicitBoolParameter(
+        default=False, significant=False, positional=False,
+        description="Remove this task's outputs and run it again, even though they exist.",
+    )
+    strict_check = ExplicitBoolParameter(
+        default=False, significant=False, positional=False,
+        description="Count the task complete only while its inputs exist too.",
+    )
+    modification_time_check = ExplicitBoolParameter(
+        default=False, significant=False, positional=False,
+        description="Count the task incomplete when an input is newer than its outputs.",
+    )
+    significant = ExplicitBoolParameter(
+        default=True, significant=False, positional=False,
+        description="False leaves this task out of the hash of the tasks it is given to.",
+    )
+    fix_random_seed_methods = luigi.ListParameter(
+        default=DEFAULT_SEED_METHODS, significant=False, positional=False,
+        description="Functions called with the task's seed before run, e.g. random.seed.",
+    )
+    fix_random_seed_value = luigi.OptionalIntParameter(
+        default=None, positional=False,
+        description="The seed; by default one derived from the task's hash.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._unique_id = compute_unique_id(self)
+        self._rerun_pending = bool(self.rerun)
+        self._dumped: set[str] = set()
+        self._default_output: KartTarget | None = None
+        self.task_log: dict[str, Any] = {}
+
+    # -- parameters ---------------------------------------------------------------------------------
+
+    @classmethod
+    def get_params(cls) -> list[tuple[str, luigi.Parameter]]:
+        """luigi's parameter list, computed once per class instead of at every instantiation."""
+        cached = cls.__dict__.get("_kartwheel_params")
+        if cached is None:
+            cached = super().get_params()
+            cls._kartwheel_params = cached
+        return list(cached)
+
+    @classmethod
+    def _task_parameter_names(cls) -> list[str]:
+        cached = cls.__dict__.get("_kartwheel_task_params")
+        if cached is None:
+            task_types = (TaskInstanceParameter, ListTaskInstanceParameter)
+            cached = [name for name, param in cls.get_params() if isinstance(param, task_types)]
+            cls._kartwheel_task_params = cached
+        return cached
+
+    @classmethod
+    def get_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
+        """luigi's resolution, plus the `[TaskOnKart]` config section as a default for every task."""
+        config = luigi.configuration.get_config()
+        if config.has_section(COMMON_SECTION):
+            kwargs = dict(kwargs)
+            positional = [name for name, param in params if param.positional][: len(args)]
+            family = cls.get_task_family()
+            cmdline = CmdlineParser.get_instance()
+            for name, param in params:
+                if name in kwargs or name in positional or config.has_option(family, name):
+                    continue
+                if cmdline and getattr(cmdline.known_args, param._parser_global_dest(name, family), None) is not None:
+                    continue
+                if cmdline and cmdline.known_args.root_task == family and getattr(cmdline.known_args, name, None) is not None:
+                    continue
+                if config.has_option(COMMON_SECTION, name):
+                    kwargs[name] = param.parse(config.get(COMMON_SECTION, name))
+        return super().get_param_values(params, args, kwargs)
+
+    def make_unique_id(self) -> str:
+        """The hash in this task's file names."""
+        return self._unique_id
+
+    def logged_params(self) -> dict[str, Any]:
+        """The task's own parameters (not TaskOnKart's), with tasks given as their names."""
+        own = {name for name, _ in TaskOnKart.get_params()}
+        logged = {}
+        for name, value in self.param_kwargs.items():
+            if name in own:
+                continue
+            if isinstance(value, luigi.Task):
+                value = task_reference(value)
+            elif isinstance(value, tuple) and value and all(isinstance(item, luigi.Task) for item in value):
+                value = [task_reference(item) for item in value]
+            logged[name] = value
+        return logged
+
+    # -- graph --------------------------------------------------------------------------------------
+
+    def requires(self) -> Any:
+        """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
+        return {name: getattr(self, name) for name in self._task_parameter_names()}
+
+    def output(self) -> Any:
+        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
+        if self._default_output is None:
+            module_path = type(self).__module__.replace(".", "/")
+            self._default_output = self.make_target(f"{module_path}/{type(self).__name__}.pkl")
+        return self._default_output
+
+    def complete(self) -> bool:
+        """Done when every output exists (and, with strict_check, every input; see modification_time_check)."""
+        if self._rerun_pending:
+            return False
+        outputs = flatten(self.output())
+        if not outputs or not all(target.exists() for target in outputs):
+            return False
+        if self.strict_check or self.modification_time_check:
+            inputs = flatten(self.input())
+            if self.strict_check and not all(target.exists() for target in inputs):
+                return False
+            present = [target for target in inputs if target.exists()]
+            if self.modification_time_check and present:
+                newest_input = max(target.last_modification_time() for target in present)
+                return min(target.last_modification_time() for target in outputs) >= newest_input
+        return True
+
+    # -- targets ------------------------------------------------------------------------------------
+
+    def make_target(
+        self, relative_file_path: str, use_unique_id: bool = True, processor: FileFormat | None = None
+    ) -> KartTarget:
+        """A target in the workspace; the extension picks the format unless `processor` is given."""
+        relative = self._inside_workspace(relative_file_path)
+        if processor is None:
+            stem, suffix = split_suffix(relative)
+            file_format = format_for(relative)
+        else:
+            stem, suffix = posixpath.splitext(relative)
+            file_format = processor
+        if use_unique_id:
+            relative = f"{stem}_{self._unique_id}{suffix}"
+        workspace = str(self.workspace_directory)
+        return KartTarget(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
+
+    def _inside_workspace(self, relative_file_path: str) -> str:
+        path = str(relative_file_path).replace("\\", "/")
+        normalized = posixpath.normpath(path)
+        if path.startswith("/") or "://" in path or normalized == ".." or normalized.startswith("../"):
+            raise WorkspaceEscapeError(
+                f"{type(self).__name__}.make_target({relative_file_path!r}) leads outside the workspace "
+                f"{self.workspace_directory!r}; give a path relative to it, without '..'"
+            )
+        return normalized
+
+    def _output_target(self, key: str | luigi.Target | None) -> luigi.Target:
+        if isinstance(key, luigi.Target):
+            return key
+        output = self.output()
+        if key is None:
+            if isinstance(output, luigi.Target):
+                return output
+            names = ", ".join(map(repr, output)) if isinstance(output, dict) else "several"
+            raise KartwheelError(f"{self} declares outputs {names}; name the one to write: self.dump(obj, name)")
+        if not isinstance(output, dict) or key not in output:
+            names = ", ".join(map(repr, output)) if isinstance(output, dict) else "none"
+            raise KeyError(f"{self} has no output named {key!r}; its named outputs are: {names}")
+        return output[key]
+
+    # -- dump and load ------------------------------------------------------------------------------
+
+    def dump(self, obj: T, target: str | luigi.Target | None = None) -> None:
+        """Write `obj` to the output (or the output named `target`), atomically."""
+        destination = self._output_target(target)
+        destination.dump(obj)
+        self._dumped.add(str(destination))
+
+    @overload
+    def load(self, target: TaskOnKart[K]) -> K: ...
+
+    @overload
+    def load(self, target: None | str | luigi.Target | list | tuple | dict = None) -> Any: ...
+
+    def load(self, target: Any = None) -> Any:
+        """Load inputs: all of them in the shape of requires(), one by name, or one task's output."""
+        return _load_structure(self._input_targets(target))
+
+    def load_generator(self, target: Any = None) -> Iterator[Any]:
+        """Yield the inputs one at a time (a list's items, a dict's values), holding one in memory."""
+        targets = self._input_targets(target)
+        items = targets.values() if isinstance(targets, dict) else targets
+        if isinstance(items, luigi.Target):
+            items = [items]
+        for item in items:
+            yield _load_structure(item)
+
+    def _input_targets(self, target: Any) -> Any:
+        if target is None:
+            return self.input()
+        if isinstance(target, str):
+            inputs = self.input()
+            if not isinstance(inputs, dict) or target not in inputs:
+                names = ", ".join(map(repr, inputs)) if isinstance(inputs, dict) else "none"
+                raise KeyError(f"{self} has no input named {target!r}; its named inputs are: {names}")
+            return inputs[target]
+        if isinstance(target, luigi.Task):
+            return target.output()
+        if isinstance(target, (list, tuple)):
+            return [self._input_targets(item) for item in target]
+        if isinstance(target, dict):
+            return {key: self._input_targets(item) for key, item in target.items()}
+        return target
+
+    # -- what a finished task logged ----------------------------------------------------------------
+
+    def get_task_log(self) -> dict[str, Any]:
+        """The `task_log` dict the task filled during its last successful run."""
+        return log_target(self, "task_log").load()
+
+    def get_task_params(self) -> dict[str, Any]:
+        """The parameters the task last ran with."""
+        return log_target(self, "task_params").load()
+
+    def get_processing_time(self) -> float:
+        """Seconds the last successful run took."""
+        return log_target(self, "processing_time").load()
+
+    def get_random_seed(self) -> dict[str, Any]:
+        """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
+        return log_target(self, "random_seed").load()
+
+    # -- luigi's hooks ------------------------------------------------------------------------------
+
+    def on_success(self) -> Any:
+        """Check that every output was written and write the logs; subclasses call super()."""
+        lifecycle.after_success(self)
+        return super().on_success()
+
+    def on_failure(self, exception: BaseException) -> Any:
+        """Remove partial outputs; subclasses call super()."""
+        lifecycle.after_failure(self)
+        return super().on_failure(exception)
+
+
+def _load_structure(targets: Any) -> Any:
+    if isinstance(targets, dict):
+        return {key: _load_structure(value) for key, value in targets.items()}
+    if isinstance(targets, (list, tuple)):
+        return [_load_structure(value) for value in targets]
+    return targets.load()
+
+
+lifecycle.install_event_handlers(TaskOnKart)
