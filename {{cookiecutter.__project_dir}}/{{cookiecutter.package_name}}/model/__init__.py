@@ -1,0 +1,1 @@
+"""The project's tasks, one module per stage of the pipeline."""
