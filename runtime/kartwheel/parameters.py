@@ -37,17 +37,22 @@ def _no_text(what: str, text: str) -> TaskParameterError:
 
 
 class TaskInstanceParameter(luigi.Parameter):
-    """A parameter whose value is a task; the task becomes a requirement and its hash part of ours."""
+    """A parameter whose value is a task; the task becomes a requirement and its hash part of ours.
+
+    Declared with `default=None`, it is optional: None then means "no upstream task".
+    """
 
     def __init__(self, *args: Any, expected_type: type | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expected_type = expected_type
 
     def normalize(self, value: Any) -> Any:
+        if value is None and self._default is None:
+            return None
         return _check_task(value, self.expected_type, "TaskInstanceParameter")
 
     def serialize(self, value: Any) -> str:
-        return task_reference(value)
+        return "" if value is None else task_reference(value)
 
     def parse(self, text: str) -> Any:
         raise _no_text("TaskInstanceParameter", text)

@@ -62,7 +62,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
         description="Functions called with the task's seed before run, e.g. random.seed.",
     )
     fix_random_seed_value = luigi.OptionalIntParameter(
-        default=None, positional=False,
+        default=None, significant=False, positional=False,
         description="The seed; by default one derived from the task's hash.",
     )
 
@@ -114,6 +114,22 @@ class TaskOnKart(luigi.Task, Generic[T]):
                     kwargs[name] = param.parse(config.get(COMMON_SECTION, name))
         return super().get_param_values(params, args, kwargs)
 
+    def __repr__(self) -> str:
+        """luigi's `Family(param=value, ...)`, built once from this task's own values.
+
+        luigi's version re-resolves every parameter, and so reprs every upstream task in turn: quadratic
+        in a chain's depth, and a RecursionError for deep chains.
+        """
+        cached = self.__dict__.get("_repr")
+        if cached is None:
+            parts = [
+                f"{name}={param.serialize(self.param_kwargs[name])}"
+                for name, param in self.get_params()
+                if param.significant
+            ]
+            cached = self._repr = f"{self.get_task_family()}({', '.join(parts)})"
+        return cached
+
     def make_unique_id(self) -> str:
         """The hash in this task's file names."""
         return self._unique_id
@@ -136,7 +152,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     def requires(self) -> Any:
         """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
-        return {name: getattr(self, name) for name in self._task_parameter_names()}
+        return {name: value for name in self._task_parameter_names() if (value := getattr(self, name)) is not None}
 
     def output(self) -> Any:
         """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""

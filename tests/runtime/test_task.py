@@ -1,0 +1,220 @@
+"""TaskOnKart: paths, dump/load shapes, requires, completeness, rerun, failure cleanup."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from pathlib import Path
+
+import luigi
+import pytest
+
+import kartwheel
+from tests.runtime.tasks_for_tests import (
+    Collect,
+    DependsOnFailing,
+    Failing,
+    First,
+    Last,
+    Middle,
+    TwoOutputs,
+    pipeline,
+)
+
+HASH = r"[0-9a-f]{32}"
+
+
+def files_under(root: str) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file())
+
+
+def test_default_output_path_is_module_path_class_and_hash(workspace):
+    task = First(workspace_directory=workspace)
+    relative = os.path.relpath(task.output().path, workspace)
+    assert re.fullmatch(rf"tests/runtime/tasks_for_tests/First_{HASH}\.pkl", relative)
+    assert task.output().path.endswith(f"First_{task.make_unique_id()}.pkl")
+
+
+def test_default_workspace_is_resources_in_cwd(workspace):
+    task = First()
+    assert task.output().path.startswith("./resources/")
+    assert kartwheel.build(task) == 1
+    assert Path(workspace, "tests/runtime/tasks_for_tests").is_dir()
+
+
+def test_three_task_pipeline_caches_and_reruns_what_changed(workspace, calls):
+    assert kartwheel.build(pipeline(workspace)) == "result=10"
+    assert calls == {"First": 1, "Middle": 1, "Last": 1}
+
+    assert kartwheel.build(pipeline(workspace)) == "result=10"
+    assert calls == {"First": 1, "Middle": 1, "Last": 1}, "a second build must run nothing"
+
+    assert kartwheel.build(pipeline(workspace, factor=3)) == "result=3"
+    assert calls == {"First": 1, "Middle": 2, "Last": 2}, "changing the middle reruns middle and last only"
+
+
+def test_rerun_true_runs_that_task_again_only(workspace, calls):
+    kartwheel.build(pipeline(workspace))
+    first = First(workspace_directory=workspace)
+    middle = Middle(first=first, workspace_directory=workspace, rerun=True)
+    assert kartwheel.build(middle) == 10
+    assert calls == {"First": 1, "Middle": 2, "Last": 1}
+    assert middle.output().path == Middle(first=first, workspace_directory=workspace).output().path
+    assert middle.complete(), "once rerun, the task counts as complete again"
+
+
+def test_upstream_parameter_change_changes_every_downstream_hash(workspace):
+    a, b = pipeline(workspace, value=1), pipeline(workspace, value=2)
+    assert a.make_unique_id() != b.make_unique_id()
+    assert a.middle.make_unique_id() != b.middle.make_unique_id()
+    assert pipeline(workspace, value=1).make_unique_id() == a.make_unique_id()
+
+
+def test_requires_defaults_to_task_parameters(workspace):
+    last = pipeline(workspace)
+    assert last.requires() == {"middle": last.middle}
+    collect = Collect(parts=[First(value=1), First(value=2)])
+    assert collect.requires() == {"parts": (First(value=1), First(value=2))}
+
+
+def test_load_shapes(workspace):
+    parts = [First(value=i, workspace_directory=workspace) for i in range(3)]
+    collect = Collect(parts=parts, workspace_directory=workspace)
+    assert kartwheel.build(collect) == [0, 1, 2]
+    assert collect.load() == {"parts": [0, 1, 2]}
+    assert collect.load("parts") == [0, 1, 2]
+    assert collect.load(parts[1]) == 1
+    assert collect.load([parts[2], parts[0]]) == [2, 0]
+    assert collect.load({"x": parts[1]}) == {"x": 1}
+    assert list(collect.load_generator("parts")) == [0, 1, 2]
+    assert list(collect.load_generator()) == [[0, 1, 2]]
+
+
+def test_load_of_unknown_input_name_lists_the_names(workspace):
+    last = pipeline(workspace)
+    with pytest.raises(KeyError, match="no input named 'nope'.*'middle'"):
+        last.load("nope")
+
+
+class OverridesRequires(kartwheel.TaskOnKart):
+    def requires(self):
+        return {"nums": [First(value=5, workspace_directory=self.workspace_directory)],
+                "one": First(value=6, workspace_directory=self.workspace_directory)}
+
+    def run(self):
+        self.dump(self.load())
+
+
+def test_requires_override_with_nested_dict_and_list(workspace):
+    result = kartwheel.build(OverridesRequires(workspace_directory=workspace))
+    assert result == {"nums": [5], "one": 6}
+    gen = OverridesRequires(workspace_directory=workspace).load_generator()
+    assert list(gen) == [[5], 6]
+
+
+def test_named_outputs_dump_and_load(workspace):
+    task = TwoOutputs(workspace_directory=workspace)
+    assert kartwheel.build(task) == {"a": [1, 2], "b": {"k": "v"}}
+    assert task.output()["b"].path.endswith(f"two/b_{task.make_unique_id()}.json")
+
+
+def test_task_that_skips_a_declared_output_fails_and_leaves_nothing(workspace):
+    task = TwoOutputs(write_both=False, workspace_directory=workspace)
+    with pytest.raises(kartwheel.BuildError, match=r"without writing .*two/b_.*\.json") as info:
+        kartwheel.build(task)
+    assert isinstance(info.value.__cause__, kartwheel.MissingOutputError)
+    assert not task.output()["a"].exists(), "a partial output must not survive a failed run"
+
+
+def test_task_raising_after_dump_leaves_no_output(workspace):
+    task = Failing(workspace_directory=workspace)
+    with pytest.raises(kartwheel.BuildError, match="Failing.*boom after dump") as info:
+        kartwheel.build(task)
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert "raise RuntimeError" in str(info.value), "the message carries the original traceback"
+    assert not task.output().exists()
+    assert not Path(workspace, "log").exists()
+
+
+def test_failure_upstream_is_reported_and_downstream_not_run(workspace):
+    task = DependsOnFailing(workspace_directory=workspace)
+    with pytest.raises(kartwheel.BuildError, match="Failing"):
+        kartwheel.build(task)
+    assert not task.output().exists()
+
+
+def test_dump_without_name_on_multi_output_task_says_which_names(workspace):
+    with pytest.raises(kartwheel.KartwheelError, match="'a', 'b'"):
+        TwoOutputs(workspace_directory=workspace).dump(1)
+
+
+def test_make_target_refuses_paths_outside_the_workspace(workspace):
+    task = First(workspace_directory=workspace)
+    for path in ("../x.pkl", "a/../../x.pkl", "/etc/x.pkl", "s3://bucket/x.pkl"):
+        with pytest.raises(kartwheel.WorkspaceEscapeError, match="outside the workspace"):
+            task.make_target(path)
+    assert task.make_target("a/../b.pkl").path.startswith(workspace + "/b_")
+
+
+def test_make_target_without_unique_id_and_with_processor(workspace):
+    task = First(workspace_directory=workspace)
+    assert task.make_target("data/table.csv", use_unique_id=False).path == f"{workspace}/data/table.csv"
+    custom = task.make_target("data/blob.bin", processor=kartwheel.formats.PickleFormat())
+    custom.dump({"x": 1})
+    assert custom.load() == {"x": 1}
+    with pytest.raises(kartwheel.UnknownFormatError, match=r"\.bin.*register_format"):
+        task.make_target("data/blob.bin")
+
+
+def test_strict_check_requires_inputs(workspace):
+    last = pipeline(workspace)
+    kartwheel.build(last)
+    os.remove(last.middle.output().path)
+    assert last.complete()
+    strict = Last(middle=last.middle, workspace_directory=workspace, strict_check=True)
+    assert not strict.complete()
+
+
+def test_modification_time_check(workspace):
+    last = pipeline(workspace)
+    kartwheel.build(last)
+    checked = Last(middle=last.middle, workspace_directory=workspace, modification_time_check=True)
+    assert checked.complete()
+    later = os.path.getmtime(last.output().path) + 10
+    os.utime(last.middle.output().path, (later, later))
+    assert not checked.complete()
+
+
+def test_insignificant_upstream_does_not_feed_the_hash(workspace):
+    one = Middle(first=First(value=1, significant=False), workspace_directory=workspace)
+    two = Middle(first=First(value=2, significant=False), workspace_directory=workspace)
+    assert one.make_unique_id() == two.make_unique_id()
+    assert one.requires() == {"first": First(value=1, significant=False)}
+
+
+def test_chain_of_a_thousand_tasks_builds(workspace):
+    from tests.runtime.tasks_for_tests import Link
+
+    task = None
+    for index in range(1000):
+        task = Link(previous=task, index=index, workspace_directory=workspace)
+    assert kartwheel.build(task) == sum(range(1000))
+
+
+def test_output_is_plain_pickle(workspace):
+    task = First(value=7, workspace_directory=workspace)
+    kartwheel.build(task)
+    with open(task.output().path, "rb") as file:
+        assert pickle.load(file) == 7
+
+
+def test_task_generic_parameter_is_what_load_returns():
+    import typing
+
+    assert typing.get_args(First.__orig_bases__[0]) == (int,)
+
+
+def test_luigi_task_id_differs_for_different_upstream(workspace):
+    assert pipeline(workspace, value=1).task_id != pipeline(workspace, value=2).task_id
+    assert isinstance(pipeline(workspace), luigi.Task)
