@@ -43,7 +43,7 @@ def _failure_message(result: Any, seen: list[tuple[luigi.Task, BaseException]]) 
         trace = "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
         return f"{task} failed: {type(exception).__name__}: {exception}\n\n{trace}", exception
     scheduler = result.worker._scheduler
-    for task_id in scheduler.task_list("FAILED", "").keys():
+    for task_id in scheduler.task_list("FAILED", ""):
         error = scheduler.fetch_error(task_id).get("error") or ""
         return f"{task_id} failed:\n\n{error}", None
     return f"the build did not succeed ({result.status.name}):\n{result.summary_text}", None

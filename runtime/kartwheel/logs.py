@@ -36,12 +36,12 @@ def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
         log_target(task, kind).dump(content, durable=False)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _packages_distributions() -> dict[str, list[str]]:
     return importlib.metadata.packages_distributions()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _version_of(top_level: str) -> str | None:
     """The installed version of a top-level module's distribution, or its `__version__`."""
     for distribution in [top_level, *_packages_distributions().get(top_level, [])]:
@@ -63,7 +63,7 @@ def _imported_top_levels(module: types.ModuleType) -> set[str]:
     return names
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module_versions(module_name: str) -> str:
     """`name==version` lines of the third-party packages a task's module imports."""
     module = sys.modules.get(module_name)

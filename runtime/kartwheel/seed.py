@@ -17,7 +17,7 @@ def seed_from_unique_id(unique_id: str) -> int:
     return int(unique_id[:8], 16)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _resolve(method: str) -> Callable[[int], object] | None:
     """The function a name like 'numpy.random.seed' refers to, or None when its library is absent."""
     module_name, _, attribute = method.rpartition(".")

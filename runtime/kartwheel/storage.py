@@ -128,7 +128,7 @@ class FsspecStorage(Storage):
             raise
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def storage_for(location: str) -> Storage:
     """The storage behind a workspace: a URL's scheme picks fsspec, anything else is a local path."""
     scheme, separator, _ = location.partition("://")

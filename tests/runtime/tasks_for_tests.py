@@ -5,9 +5,8 @@ from __future__ import annotations
 import collections
 import random
 
-import luigi
-
 import kartwheel
+import luigi
 
 CALLS: collections.Counter = collections.Counter()
 

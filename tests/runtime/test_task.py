@@ -7,10 +7,10 @@ import pickle
 import re
 from pathlib import Path
 
+import kartwheel
 import luigi
 import pytest
 
-import kartwheel
 from tests.runtime.tasks_for_tests import (
     Collect,
     DependsOnFailing,
