@@ -106,9 +106,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
             for name, param in params:
                 if name in kwargs or name in positional or config.has_option(family, name):
                     continue
-                if cmdline and getattr(cmdline.known_args, param._parser_global_dest(name, family), None) is not None:
-                    continue
-                if cmdline and cmdline.known_args.root_task == family and getattr(cmdline.known_args, name, None) is not None:
+                if cmdline and _given_on_command_line(cmdline.known_args, family, name, param):
                     continue
                 if config.has_option(COMMON_SECTION, name):
                     kwargs[name] = param.parse(config.get(COMMON_SECTION, name))
@@ -293,6 +291,13 @@ class TaskOnKart(luigi.Task, Generic[T]):
         """Remove partial outputs; subclasses call super()."""
         lifecycle.after_failure(self)
         return super().on_failure(exception)
+
+
+def _given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:
+    """Whether `--Family-name` (or `--name`, for the root task) was on the command line."""
+    if getattr(known_args, param._parser_global_dest(name, family), None) is not None:
+        return True
+    return known_args.root_task == family and getattr(known_args, name, None) is not None
 
 
 def _load_structure(targets: Any) -> Any:
