@@ -22,6 +22,9 @@ LICENSE_FILES = {
     "BSD-3-Clause": "BSD-3-Clause.txt",
     "GPL-3.0-only": "GPL-3.0-only.txt",
 }
+# Licenses whose text opens with a copyright line to fill in; the others are kept verbatim (the GPL and
+# Apache texts show placeholders in their how-to-apply appendices that must stay as they are).
+LICENSES_WITH_COPYRIGHT_LINE = ("MIT", "BSD-3-Clause")
 # What the runtime copy leaves out: the template shipped inside an installed package, and caches.
 RUNTIME_EXCLUDES = ("_template", "__pycache__", "*.pyc", "*.pyo")
 
@@ -121,7 +124,9 @@ def license_text(repo: Path, license_id: str, holder: str, year: int) -> str:
     if not path.is_file():
         raise HookError(f"the text of license {license_id} is missing: expected {path}")
     text = path.read_text(encoding="utf-8")
-    return text.replace("<year>", str(year)).replace("<copyright holders>", holder)
+    if license_id not in LICENSES_WITH_COPYRIGHT_LINE:
+        return text
+    return text.replace("<year>", str(year), 1).replace("<copyright holders>", holder, 1)
 
 
 def write_license(repo: Path, project: Path, answers: Mapping[str, object]) -> None:
