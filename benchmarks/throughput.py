@@ -1,0 +1,141 @@
+"""Suite (b): dump and load of a large array and of a large graph of objects, against numpy and pickle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import measure
+from report import Row
+from settings import Settings
+
+SPEED_RATIO = 0.8
+EXTRA_COPIES = 1.0
+BASELINES = {'array': ('np.save', 'np.load'), 'objects': ('pickle.dump', 'pickle.load')}
+
+
+def _sizes(s: Settings, kind: str) -> int:
+    """The payload size in MiB for a kind."""
+    return s.array_mb if kind == 'array' else s.objects_mb
+
+
+def once(s: Settings, runner: str, kind: str) -> dict[str, float] | measure.Outcome:
+    """One repeat in a fresh workspace: dump then load (in two processes) with a library or the baseline."""
+    library = 'kartwheel' if runner == 'raw' else runner
+    python, env, budget = s.python(library), s.env(library), s.budget(library)
+    args: dict[str, Any] = {'library': library, 'kind': kind, 'size_mb': _sizes(s, kind),
+                            'via': 'raw' if runner == 'raw' else 'lib'}
+    found: dict[str, float] = {}
+    with measure.Workspace(s.tmp_root) as ws:
+        if runner == 'raw':
+            synced = measure.run_child(python, 'payload-dump', {**args, 'fsync': True}, ws, env, budget)
+            if not synced.ok:
+                return synced
+            found['dump_fsync_mbs'] = synced.report['size_mb'] / synced.report['seconds']
+        dump = measure.run_child(python, 'payload-dump', args, ws, env, budget)
+        if not dump.ok:
+            return dump
+        load = measure.run_child(python, 'payload-load', args, ws, env, budget)
+        if not load.ok:
+            return load
+    size = dump.report['size_mb']
+    found.update({
+        'size_mb': size,
+        'dump_mbs': size / dump.report['seconds'],
+        'load_mbs': size / load.report['seconds'],
+        'dump_extra_mb': dump.report['extra_mb'],
+        'load_extra_mb': load.report['extra_mb'],
+        'dump_rss_mb': dump.maxrss_mb,
+        'load_rss_mb': load.maxrss_mb,
+    })
+    in_memory = load.report['in_memory_mb']
+    if in_memory:
+        found['dump_copies'] = dump.report['extra_mb'] / in_memory
+        found['load_copies'] = (load.report['extra_mb'] - in_memory) / in_memory
+    return found
+
+
+def samples_for(s: Settings, runner: str, kind: str) -> dict[str, list[float]] | str:
+    """Every repeat for one runner (a library or 'raw') and payload kind."""
+    samples: dict[str, list[float]] = {}
+    for i in range(s.repeat):
+        s.log(f'  throughput {runner} {kind} {_sizes(s, kind)} MiB repeat {i + 1}/{s.repeat}')
+        found = once(s, runner, kind)
+        if isinstance(found, measure.Outcome):
+            s.log(f'    failed: {found.failure()}\n{found.stderr_tail[-1500:]}')
+            return found.failure()
+        for key, value in found.items():
+            samples.setdefault(key, []).append(value)
+    return samples
+
+
+def _value(found: dict[str, list[float]] | str, key: str) -> float | str | None:
+    """The median of a metric, the failure label, or None when the metric does not apply."""
+    if isinstance(found, str):
+        return found
+    return measure.median(found[key]) if key in found else None
+
+
+def _speed_row(kind: str, op: str, per: dict[str, Any], raw: dict[str, Any] | str, target: bool) -> Row:
+    """Dump or load speed per library, against the baseline, with the ratio to the baseline beside it."""
+    key = f'{op}_mbs'
+    label = BASELINES[kind][0 if op == 'dump' else 1]
+    row = Row('throughput', f'{kind} {_fmt_size(raw, per)}', f'{op} speed', 'MB/s',
+              reference=_value(raw, key), reference_label=label)
+    if op == 'dump' and isinstance(raw, dict):
+        row.reference_label += f' (fsync\'d: {measure.median(raw["dump_fsync_mbs"]):.0f} MB/s)'
+    for library, found in per.items():
+        row.values[library] = _value(found, key)
+        row.samples[library] = found
+        ratio = _ratio(row.values[library], row.reference)
+        if ratio is not None:
+            row.details[library] = f'{ratio:.2f}x {label}, peak RSS {_value(found, f"{op}_rss_mb"):.0f} MB'
+    row.samples['reference'] = raw
+    if target:
+        row.target = f'>= {SPEED_RATIO}x {label}'
+        ratio = _ratio(row.values.get('kartwheel'), row.reference)
+        row.passed = None if 'kartwheel' not in per else (ratio is not None and ratio >= SPEED_RATIO)
+    return row
+
+
+def _fmt_size(raw: dict[str, Any] | str, per: dict[str, Any]) -> str:
+    """The payload size label, taken from whichever runner reported it."""
+    for found in [raw, *per.values()]:
+        if isinstance(found, dict):
+            return f'{measure.median(found["size_mb"]):.0f} MiB'
+    return ''
+
+
+def _ratio(value: Any, reference: Any) -> float | None:
+    """value / reference when both are numbers."""
+    if isinstance(value, float | int) and isinstance(reference, float | int) and reference:
+        return value / reference
+    return None
+
+
+def _memory_row(kind: str, op: str, per: dict[str, Any], raw: dict[str, Any] | str, target: bool) -> Row:
+    """Extra memory a dump or load needs: in copies of the array, or in MB for objects."""
+    key = f'{op}_copies' if kind == 'array' else f'{op}_extra_mb'
+    unit = 'copies' if kind == 'array' else 'MB'
+    what = 'extra memory' + (' beyond the loaded array' if op == 'load' and kind == 'array' else '')
+    row = Row('throughput', f'{kind} {_fmt_size(raw, per)}', f'{op} {what}', unit,
+              reference=_value(raw, key), reference_label=BASELINES[kind][0 if op == 'dump' else 1])
+    for library, found in per.items():
+        row.values[library] = _value(found, key)
+    if target:
+        row.target = f'<= {EXTRA_COPIES:g} extra copy'
+        value = row.values.get('kartwheel')
+        row.passed = None if 'kartwheel' not in per else (
+            isinstance(value, float | int) and value <= EXTRA_COPIES + 0.05)
+    return row
+
+
+def run(s: Settings) -> list[Row]:
+    """Run the throughput suite and return its rows."""
+    rows: list[Row] = []
+    for kind in ('array', 'objects'):
+        raw = samples_for(s, 'raw', kind)
+        per = {library: samples_for(s, library, kind) for library in s.libraries}
+        is_array = kind == 'array'
+        rows += [_speed_row(kind, 'dump', per, raw, is_array), _speed_row(kind, 'load', per, raw, is_array),
+                 _memory_row(kind, 'dump', per, raw, is_array), _memory_row(kind, 'load', per, raw, is_array)]
+    return rows
