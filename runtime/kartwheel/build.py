@@ -19,33 +19,62 @@ _SUCCESS = (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY)
 
 
 @contextlib.contextmanager
-def _failures() -> Iterator[list[tuple[luigi.Task, BaseException]]]:
-    """Collect the exceptions of tasks that fail or break in this process, with their tracebacks."""
-    seen: list[tuple[luigi.Task, BaseException]] = []
+def _problems() -> Iterator[tuple[list[tuple[luigi.Task, BaseException]], list[luigi.Task]]]:
+    """Collect, in this process, tasks that failed or broke (with their exceptions) and missing ones."""
+    failed: list[tuple[luigi.Task, BaseException]] = []
+    missing: list[luigi.Task] = []
 
-    def record(task: luigi.Task, exception: BaseException) -> None:
-        seen.append((task, exception))
+    def record_failure(task: luigi.Task, exception: BaseException) -> None:
+        failed.append((task, exception))
 
-    events = (luigi.Event.FAILURE, luigi.Event.BROKEN_TASK)
-    for event in events:
-        luigi.Task.event_handler(event)(record)
+    def record_missing(task: luigi.Task) -> None:
+        missing.append(task)
+
+    handlers = {
+        luigi.Event.FAILURE: record_failure,
+        luigi.Event.BROKEN_TASK: record_failure,
+        luigi.Event.DEPENDENCY_MISSING: record_missing,
+    }
+    for event, handler in handlers.items():
+        luigi.Task.event_handler(event)(handler)
     try:
-        yield seen
+        yield failed, missing
     finally:
-        for event in events:
-            luigi.Task._event_callbacks[luigi.Task][event].discard(record)
+        for event, handler in handlers.items():
+            luigi.Task._event_callbacks[luigi.Task][event].discard(handler)
 
 
-def _failure_message(result: Any, seen: list[tuple[luigi.Task, BaseException]]) -> tuple[str, BaseException | None]:
+def _complete_error(task: luigi.Task) -> BaseException | None:
+    """The exception a task's complete() raises, if any (luigi logs it but keeps only the text)."""
+    try:
+        task.complete()
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _describe(task: luigi.Task, exception: BaseException) -> tuple[str, BaseException]:
+    trace = "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
+    return f"{task} failed: {type(exception).__name__}: {exception}\n\n{trace}", exception
+
+
+def _failure_message(
+    result: Any, failed: list[tuple[luigi.Task, BaseException]], missing: list[luigi.Task]
+) -> tuple[str, BaseException | None]:
     """Name the failing task and carry its traceback, from this process or from the scheduler."""
-    if seen:
-        task, exception = seen[0]
-        trace = "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
-        return f"{task} failed: {type(exception).__name__}: {exception}\n\n{trace}", exception
+    if failed:
+        return _describe(*failed[0])
+    for task in missing:
+        error = _complete_error(task)
+        if error is not None:
+            return _describe(task, error)
     scheduler = result.worker._scheduler
     for task_id in scheduler.task_list("FAILED", ""):
         error = scheduler.fetch_error(task_id).get("error") or ""
         return f"{task_id} failed:\n\n{error}", None
+    if missing:
+        outputs = ", ".join(str(target) for target in luigi.task.flatten(missing[0].output()))
+        return f"missing data: {missing[0]} is not complete and cannot be run here (no {outputs})", None
     return f"the build did not succeed ({result.status.name}):\n{result.summary_text}", None
 
 
@@ -64,10 +93,10 @@ def build(
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
-    with _failures() as seen:
+    with _problems() as (failed, missing):
         result = luigi.build(task_list, detailed_summary=True, log_level=log_level, **env_params)
     if result.status not in _SUCCESS:
-        message, cause = _failure_message(result, seen)
+        message, cause = _failure_message(result, failed, missing)
         raise BuildError(message) from cause
     if not return_value:
         return True
