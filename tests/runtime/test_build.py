@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import kartwheel
 import luigi
 import pytest
 
-import kartwheel
 from tests.runtime.tasks_for_tests import Collect, Failing, First, TwoOutputs
 
 

@@ -7,11 +7,10 @@ import gzip
 import pickle
 import threading
 
+import kartwheel
 import numpy as np
 import pandas as pd
 import pytest
-
-import kartwheel
 from kartwheel import formats
 from kartwheel.storage import LocalStorage
 from kartwheel.target import KartTarget

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-import pytest
-
 import kartwheel
+import pytest
 from kartwheel import storage
+
 from tests.runtime.tasks_for_tests import First
 
 
