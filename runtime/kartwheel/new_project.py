@@ -99,7 +99,19 @@ def render_defaults(template: Path, given: Mapping[str, str]) -> dict[str, objec
         context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(given))
         return dict(prompt_for_config(context, no_input=True))
     except (TemplateError, CookiecutterException, ValueError) as error:
-        raise NewProjectError(f"the answers cannot be rendered: {error}") from error
+        raise NewProjectError(f"{culprit(given)}cannot be rendered: {error}") from error
+
+
+def culprit(given: Mapping[str, str]) -> str:
+    """Name the first given answer that is not valid Jinja (cookiecutter renders answers as templates)."""
+    from jinja2 import Environment, TemplateSyntaxError
+
+    for key, value in given.items():
+        try:
+            Environment().parse(value)
+        except TemplateSyntaxError:
+            return f"{key}={json.dumps(value, ensure_ascii=False)} is read as a Jinja template and "
+    return "the answers "
 
 
 def check_answers(validator: ModuleType, answers: Mapping[str, object]) -> None:
