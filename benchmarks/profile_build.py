@@ -56,8 +56,13 @@ def run_case(args: argparse.Namespace, shape: str) -> str:
         for phase in ('first build', 'no-op rebuild (new process)'):
             argv = [sys.executable, __file__, '--child', '--library', args.library, '--shapes', shape,
                     '--n', str(args.n), '--top', str(args.top), '--sort', args.sort]
-            done = subprocess.run(argv, cwd=workspace, capture_output=True, text=True, check=False,
-                                  env=measure.child_env(args.library, REPO), timeout=args.timeout)
+            try:
+                done = subprocess.run(argv, cwd=workspace, capture_output=True, text=True, check=False,
+                                      env=measure.child_env(args.library, REPO), timeout=args.timeout)
+            except subprocess.TimeoutExpired:
+                sections.append(f'=== {args.library} {shape} N={args.n}: {phase} ===\n'
+                                f'timeout after {args.timeout:.0f} s\n')
+                break
             body = done.stdout if done.returncode == 0 else f'failed:\n{done.stderr[-3000:]}'
             sections.append(f'=== {args.library} {shape} N={args.n}: {phase} ===\n{body}')
     finally:
