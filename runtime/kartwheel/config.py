@@ -62,6 +62,14 @@ def _read_toml(path: str) -> dict[str, dict[str, Any]]:
     return data
 
 
+def _read_ini(path: str) -> None:
+    """Parse the file on its own first, so that a malformed one is rejected before it changes anything."""
+    try:
+        configparser.ConfigParser(interpolation=None, strict=False).read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+
+
 def _as_text(value: Any) -> str:
     """A TOML value as luigi's parameters parse it: strings as they are, everything else as JSON."""
     text = value if isinstance(value, str) else json.dumps(value)
@@ -106,12 +114,8 @@ def add_config(path: str | os.PathLike) -> None:
         _toml_files.append(path)
         LuigiConfigParser.reload()
     else:
+        _read_ini(path)
         LuigiConfigParser._config_paths.append(path)
-        try:
-            LuigiConfigParser.reload()
-        except configparser.Error as exc:
-            LuigiConfigParser._config_paths.remove(path)
-            LuigiConfigParser.reload()
-            raise ConfigError(f"config file {path} cannot be read: {exc}") from exc
+        LuigiConfigParser.reload()
     _apply_toml_files(parser)
     _check_values(parser, path)

@@ -36,7 +36,8 @@ def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     (tmp_path / "quickstart.py").write_text(QUICKSTART)
     done = subprocess.run([sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout == "Hello, world!\n"
-    files = sorted(str(p.relative_to(tmp_path / "resources")) for p in (tmp_path / "resources").rglob("*") if p.is_file())
+    resources = tmp_path / "resources"
+    files = sorted(str(path.relative_to(resources)) for path in resources.rglob("*") if path.is_file())
     names = {re.sub(r"_[0-9a-f]{32}\.", "_<hash>.", name) for name in files}
     assert names == {
         "__main__/Example_<hash>.pkl",
@@ -47,7 +48,6 @@ def test_quickstart_script_writes_output_and_five_logs(tmp_path):
         "log/task_params/Example_<hash>.pkl",
     }
     assert len({re.search(r"[0-9a-f]{32}", name).group() for name in files}) == 1, "one hash names them all"
-    resources = tmp_path / "resources"
     assert read_pickle(next(resources.glob("__main__/Example_*.pkl"))) == "Hello, world!"
     assert isinstance(read_pickle(next(resources.glob("log/processing_time/*.pkl"))), float)
     seed = read_pickle(next(resources.glob("log/random_seed/*.pkl")))

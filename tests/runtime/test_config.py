@@ -1,0 +1,101 @@
+"""add_config: ini and toml files, environment variables, [ClassName] and [TaskOnKart] sections."""
+
+from __future__ import annotations
+
+import textwrap
+
+import kartwheel
+import luigi
+import pytest
+from luigi.configuration.cfg_parser import LuigiConfigParser
+
+
+@pytest.fixture(autouse=True)
+def fresh_luigi_config():
+    """Each test starts from luigi's default config files and leaves them as it found them."""
+    from kartwheel import config
+
+    paths = list(LuigiConfigParser._config_paths)
+
+    def reset() -> None:
+        LuigiConfigParser._config_paths[:] = paths
+        config._toml_files.clear()
+        LuigiConfigParser.instance().clear()
+        LuigiConfigParser.reload()
+
+    reset()
+    yield
+    reset()
+
+
+class Configured(kartwheel.TaskOnKart):
+    name = luigi.Parameter(default="default")
+    size = luigi.IntParameter(default=0)
+    tags = luigi.ListParameter(default=())
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_ini_sections_and_common_section(tmp_path, monkeypatch):
+    monkeypatch.setenv("KW_SIZE", "12")
+    path = write(tmp_path, "param.ini", """
+        [TaskOnKart]
+        workspace_directory = ${KW_WS}
+        [Configured]
+        name = from-ini
+        size = %(KW_SIZE)s
+    """)
+    monkeypatch.setenv("KW_WS", str(tmp_path / "ws"))
+    kartwheel.add_config(path)
+    task = Configured()
+    assert (task.name, task.size) == ("from-ini", 12)
+    assert task.workspace_directory == str(tmp_path / "ws")
+    assert Configured(size=3).size == 3, "arguments win over config"
+
+
+def test_own_section_wins_over_common_section(tmp_path):
+    kartwheel.add_config(write(tmp_path, "a.ini", """
+        [TaskOnKart]
+        name = common
+        [Configured]
+        name = own
+    """))
+    assert Configured().name == "own"
+
+
+def test_toml_config(tmp_path):
+    kartwheel.add_config(write(tmp_path, "param.toml", """
+        [Configured]
+        name = "from-toml"
+        size = 7
+        tags = ["a", "b"]
+    """))
+    task = Configured()
+    assert (task.name, task.size, task.tags) == ("from-toml", 7, ("a", "b"))
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(kartwheel.ConfigError, match="not found"):
+        kartwheel.add_config(tmp_path / "nope.ini")
+
+
+def test_missing_environment_variable_names_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("KW_UNSET_VARIABLE", raising=False)
+    path = write(tmp_path, "bad.ini", """
+        [Configured]
+        name = %(KW_UNSET_VARIABLE)s
+    """)
+    with pytest.raises(kartwheel.ConfigError, match=r"\[Configured\] name .*KW_UNSET_VARIABLE"):
+        kartwheel.add_config(path)
+
+
+def test_malformed_files_are_config_errors(tmp_path):
+    with pytest.raises(kartwheel.ConfigError, match="cannot be read"):
+        kartwheel.add_config(write(tmp_path, "bad.ini", "no section header\n"))
+    with pytest.raises(kartwheel.ConfigError, match="not valid TOML"):
+        kartwheel.add_config(write(tmp_path, "bad.toml", "[x\n"))
+    assert Configured().name == "default", "a rejected file changes nothing"
