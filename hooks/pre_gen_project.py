@@ -51,9 +51,10 @@ class AnswerError(ValueError):
     """Raised when an answer to a prompt cannot make a working project; the message is one line."""
 
 
-def _shown(value: str) -> str:
-    """Quote an answer for an error message so that spaces and odd characters stay visible."""
-    return json.dumps(value, ensure_ascii=False)
+def _shown(value: str, limit: int = 60) -> str:
+    """Quote an answer for an error message so that spaces and odd characters stay visible; cut long ones."""
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= limit else f"{shown[: limit - 4]}...\""
 
 
 def _unprintable(value: str) -> str | None:
@@ -100,7 +101,7 @@ def check_project_name(value: str) -> None:
     if value.split(".")[0].lower() in WINDOWS_RESERVED_NAMES:
         raise AnswerError(f"project_name={_shown(value)} is a reserved device name on Windows; {accepted}")
     if len(value.encode("utf-8")) > MAX_NAME_BYTES:
-        raise AnswerError(f"project_name is longer than {MAX_NAME_BYTES} bytes; {accepted}")
+        raise AnswerError(f"project_name={_shown(value)} is longer than {MAX_NAME_BYTES} bytes; {accepted}")
 
 
 def shadowed_modules() -> frozenset[str]:
