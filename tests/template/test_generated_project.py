@@ -1,0 +1,210 @@
+"""Generated projects, over many answer combinations: complete, correctly escaped, lint-clean and working."""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from cookiecutter.main import cookiecutter
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from .conftest import Generate
+from .helpers import (
+    LICENSE_TEXTS,
+    REPO,
+    RUNTIME,
+    expected_files,
+    load_hook,
+    project_files,
+    rendered_answers,
+    unescape_markdown,
+)
+
+TRICKY_AUTHOR = 'José "Pepe" O\'Brien \\ 李'
+TRICKY_DESCRIPTION = 'Says "hi" \\ to <b>*bold*</b> _x_ `code` # | ~ & [link](x) \'quoted\' 😀'
+
+CASES = {
+    "defaults": {},
+    "nlp100": {"project_name": "nlp100", "package_name": "gokart_nlp100"},
+    "apache-py3.10": {"license": "Apache-2.0", "python_version": "3.10"},
+    "bsd-py3.13.1": {"license": "BSD-3-Clause", "python_version": "3.13.1"},
+    "gpl-py3.14": {"license": "GPL-3.0-only", "python_version": "3.14"},
+    "proprietary-py3.11": {"license": "Proprietary", "python_version": "3.11"},
+    "dashed-name": {"project_name": "my-ml-project"},
+    "spaced-name": {"project_name": "My ML Project"},
+    "unicode-name": {"project_name": "データ-pipeline", "package_name": "data_pipeline"},
+    "apostrophe-name": {"project_name": "Pepe's pipeline", "package_name": "pepes_pipeline"},
+    "quoted-unicode-author": {"author": TRICKY_AUTHOR, "package_description": TRICKY_DESCRIPTION},
+    "astral-author-empty-description": {"author": "Zoë 😀 𠮷", "package_description": ""},
+    "jinja-in-answers": {
+        "project_name": "braces",
+        "author": "{{ cookiecutter.project_name }} team",
+        "package_description": "{{ '{{' }}literal{{ '}}' }} braces {% raw %}{% and %}{% endraw %}",
+    },
+}
+TEXT_ANSWERS = ("project_name", "package_name", "author", "package_description")
+
+
+def case_ids() -> list[str]:
+    return list(CASES)
+
+
+@pytest.fixture(scope="module", params=case_ids())
+def case(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, object]]:
+    """Generate the project of one answer combination once; the tests using it only read it.
+
+    Returns the project with the answers as cookiecutter rendered them.
+    """
+    given = CASES[request.param]
+    home = tmp_path_factory.mktemp("home")
+    config = home / "config.yaml"
+    config.write_text(f"replay_dir: '{home / 'replay'}'\ncookiecutters_dir: '{home / 'clones'}'\n", encoding="utf-8")
+    output_dir = tmp_path_factory.mktemp("out")
+    project = cookiecutter(
+        str(REPO), no_input=True, extra_context=given, output_dir=str(output_dir), config_file=str(config)
+    )
+    return Path(project), rendered_answers(given)
+
+
+def template_made_files(project: Path) -> list[Path]:
+    """Return the files rendered from the template (not the bundled runtime, not the license text)."""
+    return [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and "kartwheel" not in path.relative_to(project).parts and path.name != "LICENSE"
+    ]
+
+
+def test_jinja_in_answers_is_rendered_once_like_cookiecutter_does() -> None:
+    answers = rendered_answers(CASES["jinja-in-answers"])
+    assert answers["author"] == "braces team"
+    assert answers["package_description"] == "{{literal}} braces {% and %}"
+
+
+def test_the_project_has_exactly_the_expected_files_and_no_template_markup(
+    case: tuple[Path, dict[str, object]],
+) -> None:
+    project, answers = case
+    assert project.name == answers["project_name"]
+    assert project_files(project) == expected_files(answers)
+    for path in template_made_files(project):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            text = unescape_markdown(text)
+        for value in sorted((str(answers[key]) for key in TEXT_ANSWERS), key=len, reverse=True):
+            text = text.replace(value, "")
+        assert not re.search(r"\{\{|\}\}|\{%|%\}|\{#", text), path
+
+
+def test_every_python_file_compiles_and_the_docstring_carries_the_description(
+    case: tuple[Path, dict[str, object]],
+) -> None:
+    project, answers = case
+    for path in project.rglob("*.py"):
+        compile(path.read_bytes(), str(path), "exec")
+    module = ast.parse((project / str(answers["package_name"]) / "__init__.py").read_text(encoding="utf-8"))
+    description = str(answers["package_description"]) or str(answers["package_name"])
+    assert ast.get_docstring(module, clean=False) == description
+
+
+def test_pyproject_parses_and_carries_the_answers(case: tuple[Path, dict[str, object]]) -> None:
+    project, answers = case
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    meta = data["project"]
+    minor = ".".join(str(answers["python_version"]).split(".")[:2])
+    assert meta["name"] == str(answers["package_name"]).replace("_", "-")
+    assert meta["description"] == answers["package_description"]
+    assert meta["authors"] == [{"name": answers["author"]}]
+    assert meta["requires-python"] == f">={minor}"
+    assert [dep.split(">")[0] for dep in meta["dependencies"]] == ["luigi", "cloudpickle"]
+    assert {dep.split(">")[0] for dep in meta["optional-dependencies"]["dev"]} == {"pytest", "ruff"}
+    assert data["tool"]["ruff"]["target-version"] == f"py{minor.replace('.', '')}"
+    runtime_version = load_hook("post_gen_project").read_version(RUNTIME)
+    assert data["tool"]["kartwheel"]["bundled-runtime"] == runtime_version
+    if answers["license"] == "Proprietary":
+        assert meta["license"] == "LicenseRef-Proprietary"
+        assert "Private :: Do Not Upload" in meta["classifiers"]
+    else:
+        assert meta["license"] == answers["license"]
+        assert meta["license-files"] == ["LICENSE"]
+
+
+def test_ci_docker_and_config_files_use_the_answers(case: tuple[Path, dict[str, object]]) -> None:
+    project, answers = case
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["test"]["steps"]
+    assert steps[1]["with"]["python-version"] == answers["python_version"]
+    assert "python -m pytest" in [step.get("run") for step in steps]
+    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+    assert dockerfile.startswith(f"FROM python:{answers['python_version']}-slim\n")
+    assert f'"{answers["package_name"]}.Sample", "--local-scheduler"' in dockerfile
+    assert "workspace_directory=./resources" in (project / "conf" / "param.ini").read_text(encoding="utf-8")
+    assert "resources/" in (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+    template = (project / str(answers["package_name"]) / "utils" / "template.py").read_text(encoding="utf-8")
+    assert f'task_namespace = "{answers["package_name"]}"' in template
+
+
+def test_readme_and_license_show_the_answers(case: tuple[Path, dict[str, object]]) -> None:
+    project, answers = case
+    readme = (project / "README.md").read_text(encoding="utf-8").splitlines()
+    assert unescape_markdown(readme[0]) == f"# {answers['project_name']}"
+    assert unescape_markdown(readme[2]) == answers["package_description"]
+    assert f"python main.py {answers['package_name']}.Sample --local-scheduler" in readme
+    license_id = str(answers["license"])
+    if license_id in ("Apache-2.0", "GPL-3.0-only"):
+        expected = (LICENSE_TEXTS / f"{license_id}.txt").read_text(encoding="utf-8")
+        assert (project / "LICENSE").read_text(encoding="utf-8") == expected
+    elif license_id != "Proprietary":
+        assert str(answers["author"]) in (project / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_ruff_passes_on_the_project(case: tuple[Path, dict[str, object]]) -> None:
+    project, _ = case
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a command in the project folder with a clean environment for Python's import path."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    return subprocess.run(list(args), cwd=project, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: Generate) -> None:
+    project = generate(project_name="nlp100", package_name="gokart_nlp100")
+    before = run_in(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert before.returncode == 0, before.stdout + before.stderr
+
+    run = run_in(project, sys.executable, "main.py", "gokart_nlp100.Sample", "--local-scheduler")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 ran successfully" in run.stdout + run.stderr
+    [output] = (project / "resources" / "gokart_nlp100" / "model" / "sample").iterdir()
+    assert re.fullmatch(r"Sample_[0-9a-f]{32}\.pkl", output.name)
+    with output.open("rb") as file:
+        assert pickle.load(file) == "sample output"
+    assert any((project / "resources" / "log").rglob(f"{output.stem}.*"))
+
+    after = run_in(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    assert after.returncode == 0, after.stdout + after.stderr
+
+
+def test_the_project_imports_its_bundled_runtime(generate: Generate) -> None:
+    project = generate(project_name="bundled")
+    result = run_in(project, sys.executable, "-c", "import kartwheel; print(kartwheel.__file__)")
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).parent == project / "kartwheel"
