@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -79,3 +80,15 @@ def unescape_markdown(text: str) -> str:
     for char in chars:
         out.append(next(chars, "\\") if char == "\\" else char)
     return "".join(out)
+
+
+def copy_template(destination: Path, with_runtime: bool) -> Path:
+    """Copy the template (prompts, hooks, tree) and optionally the runtime, as a repository of its own."""
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copy2(REPO / "cookiecutter.json", destination / "cookiecutter.json")
+    for name in ["hooks", "{{cookiecutter.__project_dir}}"]:
+        shutil.copytree(REPO / name, destination / name, ignore=ignore)
+    if with_runtime:
+        shutil.copytree(RUNTIME, destination / "runtime" / "kartwheel", ignore=ignore)
+    return destination

@@ -11,27 +11,13 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 from ..conftest import Generate
-from ..helpers import LICENSE_TEXTS, REPO, RUNTIME, load_hook
+from ..helpers import LICENSE_TEXTS, REPO, RUNTIME, copy_template, load_hook
 
 
 @pytest.fixture
 def post_gen() -> object:
     """Return a fresh import of the post-generation hook."""
     return load_hook("post_gen_project")
-
-
-def copy_template(destination: Path, with_runtime: bool) -> Path:
-    """Copy the template (prompts, hooks, tree) and optionally the runtime, as a repository of its own."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in ["cookiecutter.json", "hooks", "{{cookiecutter.__project_dir}}"]:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
-    if with_runtime:
-        shutil.copytree(RUNTIME, destination / "runtime" / "kartwheel", ignore=shutil.ignore_patterns("__pycache__"))
-    return destination
 
 
 def test_the_runtime_is_bundled_with_its_version_recorded(generate: Generate, post_gen: object) -> None:

@@ -1,0 +1,99 @@
+"""`cookiecutter <repo>` answered at the keyboard, through a pseudo-terminal and through piped stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .helpers import REPO
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def plain_env(home: Path) -> dict[str, str]:
+    """Return an environment with colours off, so prompts can be matched as plain text."""
+    return dict(os.environ, NO_COLOR="1", TERM="dumb", HOME=str(home))
+
+
+def cookiecutter_command(output_dir: Path, config: Path) -> list[str]:
+    return ["-m", "cookiecutter", str(REPO), "-o", str(output_dir), "--config-file", str(config)]
+
+
+def test_answering_the_prompts_in_a_terminal(output_dir: Path, cookiecutter_config: Path, tmp_path: Path) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        cookiecutter_command(output_dir, cookiecutter_config),
+        env=plain_env(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 200),
+    )
+    answers = [
+        ("Project name", "nlp100"),
+        ("Python package name", "gokart_nlp100"),
+        ("Python version", "3.11"),
+        ("Author", "José"),
+        ("One-line description", ""),
+    ]
+    for label, answer in answers:
+        child.expect(label)
+        child.expect(r": $")
+        child.sendline(answer)
+    child.expect("Choose from")
+    child.expect(r": $")
+    child.sendline("2")
+    child.expect("Next steps")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    pyproject = (output_dir / "nlp100" / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'license = "Apache-2.0"' in pyproject
+    assert 'requires-python = ">=3.11"' in pyproject
+    assert 'name = "José"' in pyproject
+
+
+def test_a_bad_answer_in_a_terminal_leaves_nothing(
+    output_dir: Path, cookiecutter_config: Path, tmp_path: Path
+) -> None:
+    child = pexpect.spawn(
+        sys.executable,
+        cookiecutter_command(output_dir, cookiecutter_config),
+        env=plain_env(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 200),
+    )
+    child.expect("Project name")
+    child.expect(r": $")
+    child.sendline("a/b")
+    for _ in range(4):
+        child.expect(r": $")
+        child.sendline("")
+    child.expect("Choose from")
+    child.expect(r": $")
+    child.sendline("")
+    child.expect("error: project_name=\"a/b\" contains a path separator")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus != 0
+    assert list(output_dir.iterdir()) == []
+
+
+def test_answers_piped_on_stdin(output_dir: Path, cookiecutter_config: Path, tmp_path: Path) -> None:
+    answers = "piped\n\n3.13\nAda\nPiped answers\n3\n"
+    result = subprocess.run(
+        [sys.executable, *cookiecutter_command(output_dir, cookiecutter_config)],
+        input=answers,
+        capture_output=True,
+        text=True,
+        env=plain_env(tmp_path),
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = output_dir / "piped"
+    assert 'license = "BSD-3-Clause"' in (project / "pyproject.toml").read_text(encoding="utf-8")
+    assert (project / "piped" / "model" / "sample.py").is_file()
