@@ -12,6 +12,8 @@ import luigi
 from luigi.execution_summary import LuigiStatusCode
 
 from .errors import BuildError
+from .logs import flush_logs
+from .scheduling import WorkerSchedulerFactory, deep_graphs
 
 __all__ = ["build"]
 
@@ -93,8 +95,15 @@ def build(
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
-    with _problems() as (failed, missing):
-        result = luigi.build(task_list, detailed_summary=True, log_level=log_level, **env_params)
+    with _problems() as (failed, missing), deep_graphs():
+        result = luigi.build(
+            task_list,
+            worker_scheduler_factory=WorkerSchedulerFactory(),
+            detailed_summary=True,
+            log_level=log_level,
+            **env_params,
+        )
+    flush_logs()
     if result.status not in _SUCCESS:
         message, cause = _failure_message(result, failed, missing)
         raise BuildError(message) from cause

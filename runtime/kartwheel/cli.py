@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import logging
 import sys
 from typing import NoReturn
 
 import luigi
+import luigi.execution_summary
+import luigi.interface
 import luigi.retcodes
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
 from .errors import CommandLineError, KartwheelError
+from .logs import flush_logs
+from .scheduling import WorkerSchedulerFactory, deep_graphs
 
 __all__ = ["main", "run"]
 
@@ -113,8 +118,38 @@ def run(argv: list[str] | None = None) -> NoReturn:
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    luigi.retcodes.run_with_retcodes(argv)
-    sys.exit(0)  # run_with_retcodes always exits; this line keeps the NoReturn promise honest
+    sys.exit(_run_luigi(argv))
+
+
+def _run_luigi(argv: list[str]) -> int:
+    """luigi's `run_with_retcodes`, on kartwheel's scheduler factory; returns the exit code."""
+    with CmdlineParser.global_instance(argv):
+        codes = luigi.retcodes.retcode()
+    try:
+        with deep_graphs():
+            worker = luigi.interface._run(argv, worker_scheduler_factory=WorkerSchedulerFactory()).worker
+        flush_logs()
+    except luigi.interface.PidLockAlreadyTakenExit:
+        print("error: the same command is already running on this host (luigi's process lock)", file=sys.stderr)
+        return codes.already_running
+    except Exception:
+        luigi.interface.InterfaceLogging.setup(luigi.interface.core())
+        logging.getLogger("luigi-interface").exception("Uncaught exception in luigi")
+        return codes.unhandled_exception
+    with CmdlineParser.global_instance(argv), deep_graphs():
+        categories = {name for name, tasks in luigi.execution_summary._summary_dict(worker).items() if tasks}
+        root_task = luigi.execution_summary._root_task(worker)
+        outcome = luigi.execution_summary._summary_dict(worker)
+    code = max(
+        (codes.missing_data if "still_pending_ext" in categories else 0),
+        (codes.task_failed if "failed" in categories else 0),
+        (codes.already_running if "run_by_other_worker" in categories else 0),
+        (codes.scheduling_error if "scheduling_error" in categories else 0),
+        (codes.not_run if "not_run" in categories else 0),
+    )
+    if code == 0 and root_task not in outcome["completed"] and root_task not in outcome["already_done"]:
+        return codes.not_run
+    return code
 
 
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project

@@ -35,10 +35,10 @@ class KartTarget(luigi.Target):
     def last_modification_time(self) -> float:
         return self.storage.modification_time(self.path)
 
-    def dump(self, obj: Any, durable: bool = True) -> None:
+    def dump(self, obj: Any) -> None:
         """Write `obj`; the file appears complete or not at all."""
         try:
-            with self.storage.atomic_write(self.path, self.format.binary, durable) as file:
+            with self.storage.atomic_write(self.path, self.format.binary) as file:
                 self.format.write(obj, file)
         except DumpError as exc:
             raise DumpError(f"cannot write {self.path}: {exc}") from exc

@@ -8,12 +8,13 @@ from typing import Any, Generic, TypeVar, overload
 
 import luigi
 from luigi.cmdline_parser import CmdlineParser
+from luigi.parameter import _no_value as _NO_VALUE
 from luigi.task import flatten
 
 from . import lifecycle
 from .errors import KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, format_for, split_suffix
-from .logs import log_target
+from .logs import flush_logs, log_target
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
@@ -96,20 +97,20 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     @classmethod
     def get_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
-        """luigi's resolution, plus the `[TaskOnKart]` config section as a default for every task."""
+        """luigi's resolution, plus the `[TaskOnKart]` config section as a default for every task.
+
+        With no command line and no config section that could apply, every parameter not passed takes
+        its declared default; that is filled in directly, which spares luigi a config lookup per
+        parameter (the main cost of creating a task).
+        """
         config = luigi.configuration.get_config()
-        if config.has_section(COMMON_SECTION):
-            kwargs = dict(kwargs)
-            positional = [name for name, param in params if param.positional][: len(args)]
-            family = cls.get_task_family()
-            cmdline = CmdlineParser.get_instance()
-            for name, param in params:
-                if name in kwargs or name in positional or config.has_option(family, name):
-                    continue
-                if cmdline and _given_on_command_line(cmdline.known_args, family, name, param):
-                    continue
-                if config.has_option(COMMON_SECTION, name):
-                    kwargs[name] = param.parse(config.get(COMMON_SECTION, name))
+        family = cls.get_task_family()
+        cmdline = CmdlineParser.get_instance()
+        common = config.has_section(COMMON_SECTION)
+        if common or cmdline is not None or config.has_section(family):
+            kwargs = _with_common_section(params, args, kwargs, family, config, cmdline) if common else kwargs
+        else:
+            kwargs = _with_defaults(params, args, kwargs)
         return super().get_param_values(params, args, kwargs)
 
     def __repr__(self) -> str:
@@ -266,18 +267,22 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     def get_task_log(self) -> dict[str, Any]:
         """The `task_log` dict the task filled during its last successful run."""
+        flush_logs()
         return log_target(self, "task_log").load()
 
     def get_task_params(self) -> dict[str, Any]:
         """The parameters the task last ran with."""
+        flush_logs()
         return log_target(self, "task_params").load()
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""
+        flush_logs()
         return log_target(self, "processing_time").load()
 
     def get_random_seed(self) -> dict[str, Any]:
         """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
+        flush_logs()
         return log_target(self, "random_seed").load()
 
     # -- luigi's hooks ------------------------------------------------------------------------------
@@ -291,6 +296,33 @@ class TaskOnKart(luigi.Task, Generic[T]):
         """Remove partial outputs; subclasses call super()."""
         lifecycle.after_failure(self)
         return super().on_failure(exception)
+
+
+def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi.Parameter]]:
+    """The parameters neither passed by keyword nor covered by a positional argument."""
+    positional = [name for name, param in params if param.positional][: len(args)]
+    for name, param in params:
+        if name not in kwargs and name not in positional:
+            yield name, param
+
+
+def _with_defaults(params: list, args: tuple, kwargs: dict) -> dict:
+    filled = dict(kwargs)
+    for name, param in _unset(params, args, kwargs):
+        if param._default is not _NO_VALUE and param._config_path is None:
+            filled[name] = param._default
+    return filled
+
+
+def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, config: Any, cmdline: Any) -> dict:
+    filled = dict(kwargs)
+    for name, param in _unset(params, args, kwargs):
+        if config.has_option(family, name) or not config.has_option(COMMON_SECTION, name):
+            continue
+        if cmdline and _given_on_command_line(cmdline.known_args, family, name, param):
+            continue
+        filled[name] = param.parse(config.get(COMMON_SECTION, name))
+    return filled
 
 
 def _given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:

@@ -1,0 +1,221 @@
+"""luigi's own scheduler and worker, minus the per-task costs that grow with the graph.
+
+luigi's local scheduler answers every "what runs next?" by pruning, counting and sorting the whole
+graph: quadratic in the number of tasks. `LocalScheduler` keeps a ready queue instead, for the case
+luigi itself treats as simple (one worker, no resources, no batching, not paused), and hands every
+other case, and the final "nothing left" answer, to luigi's code. A central `luigid` is untouched.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import heapq
+import queue
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import luigi.interface
+import luigi.scheduler
+import luigi.worker
+from luigi.scheduler import DONE, PENDING, RUNNING
+
+__all__ = ["WorkerSchedulerFactory", "deep_graphs"]
+
+# How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
+PRUNE_INTERVAL_SECONDS = 1.0
+
+
+class LocalScheduler(luigi.scheduler.Scheduler):
+    """luigi's scheduler with a ready queue: `get_work` costs O(log N), not O(N)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("record_task_history", False)
+        kwargs["prune_on_get_work"] = False  # pruned every PRUNE_INTERVAL_SECONDS instead
+        super().__init__(**kwargs)
+        self._dependents: dict[str, set[str]] = collections.defaultdict(set)
+        self._ready: list[tuple[int, float, str]] = []  # (-priority, time, id): luigi's order
+        self._stale = True  # the ready queue must be rebuilt from the task table
+        self._uses_resources = False
+        self._first_unfinished: dict[str, tuple[list[str], int]] = {}  # id -> (deps, index of first not DONE)
+        self._waiting_on: dict[str, str] = {}  # id -> the dependency it was last found waiting on
+        self._last_prune = time.time()
+
+    # -- keeping the ready queue in step with every change luigi makes -----------------------------
+
+    def add_task(self, task_id: str | None = None, status: str = PENDING, deps: Any = None,
+                 new_deps: Any = None, resources: Any = None, **kwargs: Any) -> Any:
+        reply = super().add_task(task_id=task_id, status=status, deps=deps, new_deps=new_deps,
+                                 resources=resources, **kwargs)
+        self._uses_resources = self._uses_resources or bool(resources)
+        for dep in list(deps or ()) + list(new_deps or ()):
+            self._dependents[dep].add(task_id)
+        if deps is not None or new_deps:
+            self._first_unfinished.pop(task_id, None)
+        if status == DONE:
+            self._wake_dependents_of(task_id)
+        if not (status in (DONE, luigi.scheduler.FAILED, RUNNING) and deps is None and not new_deps):
+            self._stale = True  # scheduling, dynamic dependencies or suspension: rebuild next time
+        return reply
+
+    def _wake_dependents_of(self, task_id: str) -> None:
+        for parent_id in self._dependents.get(task_id, ()):
+            if self._waiting_on.get(parent_id) == task_id:
+                parent = self._state.get_task(parent_id)
+                if parent is not None and parent.status == PENDING:
+                    heapq.heappush(self._ready, (-parent.priority, parent.time, parent.id))
+
+    def prune(self) -> None:
+        super().prune()
+        self._stale = True
+
+    def forgive_failures(self, task_id: str | None = None) -> Any:
+        self._stale = True
+        return super().forgive_failures(task_id)
+
+    def mark_as_done(self, task_id: str | None = None) -> Any:
+        self._stale = True
+        return super().mark_as_done(task_id)
+
+    def re_enable_task(self, task_id: str | None = None) -> Any:
+        self._stale = True
+        return super().re_enable_task(task_id)
+
+    # -- answering get_work ------------------------------------------------------------------------
+
+    def _is_ready(self, task: Any) -> bool:
+        """luigi's `_schedulable`, resumed from the first dependency not yet seen DONE (amortised O(1))."""
+        deps, index = self._first_unfinished.get(task.id) or (list(task.deps), 0)
+        while index < len(deps):
+            dep = self._state._tasks.get(deps[index])
+            if dep is None or dep.status != DONE:
+                self._first_unfinished[task.id] = (deps, index)
+                self._waiting_on[task.id] = deps[index]
+                return False
+            index += 1
+        self._first_unfinished[task.id] = (deps, index)
+        self._waiting_on.pop(task.id, None)
+        if self._schedulable(task):
+            return True
+        self._first_unfinished.pop(task.id, None)  # a dependency went back from DONE: look again in full
+        return False
+
+    def _simple_case(self, assistant: bool) -> bool:
+        state = self._state
+        return (not assistant and not self._paused and len(state._active_workers) == 1
+                and not state._task_batchers and not self._uses_resources)
+
+    def _counts(self) -> dict[str, Any]:
+        pending = len(self._state._status_tasks[PENDING]) + len(self._state._status_tasks[luigi.scheduler.FAILED])
+        return {"n_pending_tasks": pending, "n_unique_pending": pending, "n_pending_last_scheduled": pending,
+                "worker_state": luigi.scheduler.WORKER_STATE_ACTIVE, "running_tasks": []}
+
+    def get_work(self, host: str | None = None, assistant: bool = False, current_tasks: Any = None,
+                 worker: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        now = time.time()
+        if now - self._last_prune > PRUNE_INTERVAL_SECONDS:
+            self._last_prune = now
+            self.prune()
+        luigi_answer = {"host": host, "assistant": assistant, "current_tasks": current_tasks, "worker": worker}
+        if not self._simple_case(assistant) or not self._update_worker(worker, {"host": host}, get_work=True).enabled:
+            return super().get_work(**luigi_answer, **kwargs)
+        best = self._reclaimed_task(worker, current_tasks) or self._next_ready(worker)
+        if best is None:
+            if not self._state._status_tasks[RUNNING]:
+                self._stale = True
+                return super().get_work(**luigi_answer, **kwargs)  # the final answer is luigi's own
+            return {**self._counts(), "task_id": None}
+        if best.status != RUNNING:
+            self.update_metrics_task_started(best)
+            self._state.set_status(best, RUNNING, self._config)
+            best.worker_running = worker
+            best.resources_running = best.resources.copy()
+            best.time_running = time.time()
+            self._update_task_history(best, RUNNING, host=host)
+        return {**self._counts(), "task_id": best.id, "task_family": best.family,
+                "task_module": getattr(best, "module", None), "task_params": best.params}
+
+    def _reclaimed_task(self, worker: str | None, current_tasks: Any) -> Any:
+        """A task this worker runs but no longer reports, as luigi hands it back."""
+        if current_tasks is None:
+            return None
+        reported = set(current_tasks)
+        found = None
+        for task in sorted(self._state.get_active_tasks_by_status(RUNNING), key=self._rank):
+            if task.worker_running == worker and task.id not in reported:
+                found = task
+        return found
+
+    def _next_ready(self, worker: str | None) -> Any:
+        state = self._state
+        if self._stale:
+            self._ready = [(-task.priority, task.time, task.id) for task in state._status_tasks[PENDING].values()
+                           if worker in task.workers and self._is_ready(task)]
+            heapq.heapify(self._ready)
+            self._stale = False
+        while self._ready:
+            negative_priority, _, task_id = heapq.heappop(self._ready)
+            task = state.get_task(task_id)
+            if task is None or task.status != PENDING or worker not in task.workers:
+                continue
+            if -negative_priority != task.priority:
+                heapq.heappush(self._ready, (-task.priority, task.time, task_id))
+                continue
+            if self._is_ready(task):
+                return task
+        return None
+
+
+class _InProcessQueue(queue.SimpleQueue):
+    """The result queue for a worker that runs its tasks in its own process: no pipe, no feeder thread."""
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        return super().get(block, timeout)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class Worker(luigi.worker.Worker):
+    """luigi's worker; with one process and no timeouts, task results skip the multiprocessing queue."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._in_process = (self.worker_processes <= 1 and not self._config.force_multiprocessing
+                            and not self._config.timeout)
+        if self._in_process:
+            self._task_result_queue.close()
+            self._task_result_queue = _InProcessQueue()
+
+    def _create_task_process(self, task: Any) -> Any:
+        if self._in_process and task.worker_timeout:
+            # A task with a timeout runs in a child process, which cannot reach an in-process queue. With
+            # one process nothing else is running now, so the queue is empty and can be swapped.
+            import multiprocessing
+
+            self._task_result_queue = multiprocessing.Queue()
+            self._in_process = False
+        return super()._create_task_process(task)
+
+
+class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):
+    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid."""
+
+    def create_local_scheduler(self) -> LocalScheduler:
+        return LocalScheduler()
+
+    def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> Worker:
+        return Worker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+
+
+@contextlib.contextmanager
+def deep_graphs(limit: int = 200_000) -> Iterator[None]:
+    """Let luigi's execution summary walk deep graphs: it recurses once per task of a failed chain."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
