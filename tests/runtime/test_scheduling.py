@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import collections
 
+import kartwheel
 import luigi
 import pytest
-
-import kartwheel
 from kartwheel.scheduling import LocalScheduler, WorkerSchedulerFactory
 
 RUNS: list[str] = []
