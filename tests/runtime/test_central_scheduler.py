@@ -92,7 +92,7 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
         assert code in (0, 10, 30), stderr
     runs = collections.Counter(marker.name.split("-")[0] for marker in (tmp_path / "markers").iterdir())
     assert runs == {**{f"Part{i}": 1 for i in range(12)}, "Total": 1}
-    [total] = (tmp_path / "resources" / "pipeline").glob("Total_*.pkl")
+    [total] = (tmp_path / "resources" / "__main__").glob("Total_*.pkl")
     assert total.stat().st_size > 0
     assert not list((tmp_path / "resources").rglob("*.tmp-*")), "no temporary file is left behind"
 
