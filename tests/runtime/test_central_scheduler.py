@@ -85,7 +85,7 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
     command = [sys.executable, "pipeline.py", "Total", "--workers", "2", "--no-lock",
                "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
     processes = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(process.wait(timeout=120), process.stderr.read()) for process in processes]
+    results = [(process.communicate(timeout=120)[1], process.returncode)[::-1] for process in processes]
     for code, stderr in results:
         # luigi's outcome for a process whose tasks the other one ran: 10 (run by another worker) or
         # 30 (not granted run permission); a failure would be 40.
