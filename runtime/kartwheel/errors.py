@@ -43,5 +43,9 @@ class BuildError(KartwheelError, RuntimeError):
     """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback."""
 
 
+class NewProjectError(KartwheelError, ValueError):
+    """Raised when `kartwheel new` cannot generate the project; the message is one line."""
+
+
 class CommandLineError(KartwheelError, ValueError):
     """Raised for a command line naming an unknown task or parameter, or a value of the wrong type."""

@@ -20,16 +20,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from .errors import KartwheelError
+from .errors import NewProjectError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAGING_PREFIX = ".kartwheel-new-"
 # Set by this command so that the post-generation hook names the final folder, not the staging one.
 DESTINATION_KEY = "_kartwheel_destination"
-
-
-class NewProjectError(KartwheelError, ValueError):
-    """Raised when `kartwheel new` cannot generate the project; the message is one line."""
 
 
 def find_template() -> Path:
