@@ -99,18 +99,19 @@ class TaskOnKart(luigi.Task, Generic[T]):
     def get_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
         """luigi's resolution, plus the `[TaskOnKart]` config section as a default for every task.
 
-        With no command line and no config section that could apply, every parameter not passed takes
-        its declared default; that is filled in directly, which spares luigi a config lookup per
-        parameter (the main cost of creating a task).
+        With no command line and no config section that could apply, the values are the arguments and
+        the declared defaults; that case is resolved here directly, sparing luigi a config lookup per
+        parameter (the main cost of creating a task). Anything unusual goes to luigi, for its errors.
         """
         config = luigi.configuration.get_config()
         family = cls.get_task_family()
         cmdline = CmdlineParser.get_instance()
-        common = config.has_section(COMMON_SECTION)
-        if common or cmdline is not None or config.has_section(family):
-            kwargs = _with_common_section(params, args, kwargs, family, config, cmdline) if common else kwargs
-        else:
-            kwargs = _with_defaults(params, args, kwargs)
+        if config.has_section(COMMON_SECTION):
+            kwargs = _with_common_section(params, args, kwargs, family, config, cmdline)
+        elif cmdline is None and not config.has_section(family):
+            resolved = _arguments_and_defaults(params, args, kwargs)
+            if resolved is not None:
+                return resolved
         return super().get_param_values(params, args, kwargs)
 
     def __repr__(self) -> str:
@@ -306,12 +307,24 @@ def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi
             yield name, param
 
 
-def _with_defaults(params: list, args: tuple, kwargs: dict) -> dict:
-    filled = dict(kwargs)
-    for name, param in _unset(params, args, kwargs):
-        if param._default is not _NO_VALUE and param._config_path is None:
-            filled[name] = param._default
-    return filled
+def _arguments_and_defaults(params: list, args: tuple, kwargs: dict) -> list | None:
+    """luigi's result when no config applies, or None where luigi must decide (and word the error)."""
+    positional = [(name, param) for name, param in params if param.positional]
+    if len(args) > len(positional):
+        return None
+    result = {name: param.normalize(arg) for (name, param), arg in zip(positional, args, strict=False)}
+    by_name = dict(params)
+    for name, arg in kwargs.items():
+        if name in result or name not in by_name:
+            return None
+        result[name] = by_name[name].normalize(arg)
+    for name, param in params:
+        if name not in result:
+            if param._default is _NO_VALUE or param._config_path is not None:
+                return None
+            result[name] = param.normalize(param._default)
+    values = ((name, result[name]) for name, _ in params)
+    return [(name, tuple(value) if isinstance(value, (list, set)) else value) for name, value in values]
 
 
 def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, config: Any, cmdline: Any) -> dict:
