@@ -54,18 +54,23 @@ def once(s: Settings, runner: str, kind: str) -> dict[str, float] | measure.Outc
     return found
 
 
-def samples_for(s: Settings, runner: str, kind: str) -> dict[str, list[float]] | str:
-    """Every repeat for one runner (a library or 'raw') and payload kind."""
-    samples: dict[str, list[float]] = {}
+def samples_for(s: Settings, runners: list[str], kind: str) -> dict[str, dict[str, list[float]] | str]:
+    """Every repeat for each runner (a library or 'raw'), interleaved so that they share conditions."""
+    found: dict[str, dict[str, list[float]] | str] = {runner: {} for runner in runners}
     for i in range(s.repeat):
-        s.log(f'  throughput {runner} {kind} {_sizes(s, kind)} MiB repeat {i + 1}/{s.repeat}')
-        found = once(s, runner, kind)
-        if isinstance(found, measure.Outcome):
-            s.log(f'    failed: {found.failure()}\n{found.stderr_tail[-1500:]}')
-            return found.failure()
-        for key, value in found.items():
-            samples.setdefault(key, []).append(value)
-    return samples
+        for runner in runners:
+            samples = found[runner]
+            if isinstance(samples, str):
+                continue
+            s.log(f'  throughput {runner} {kind} {_sizes(s, kind)} MiB repeat {i + 1}/{s.repeat}')
+            once_found = once(s, runner, kind)
+            if isinstance(once_found, measure.Outcome):
+                s.log(f'    failed: {once_found.failure()}\n{once_found.stderr_tail[-1500:]}')
+                found[runner] = once_found.failure()
+                continue
+            for key, value in once_found.items():
+                samples.setdefault(key, []).append(value)
+    return found
 
 
 def _value(found: dict[str, list[float]] | str, key: str) -> float | str | None:
@@ -133,8 +138,8 @@ def run(s: Settings) -> list[Row]:
     """Run the throughput suite and return its rows."""
     rows: list[Row] = []
     for kind in ('array', 'objects'):
-        raw = samples_for(s, 'raw', kind)
-        per = {library: samples_for(s, library, kind) for library in s.libraries}
+        per = samples_for(s, ['raw', *s.libraries], kind)
+        raw = per.pop('raw')
         is_array = kind == 'array'
         rows += [_speed_row(kind, 'dump', per, raw, is_array), _speed_row(kind, 'load', per, raw, is_array),
                  _memory_row(kind, 'dump', per, raw, is_array), _memory_row(kind, 'load', per, raw, is_array)]
