@@ -109,7 +109,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
         if config.has_section(COMMON_SECTION):
             kwargs = _with_common_section(params, args, kwargs, family, config, cmdline)
         elif cmdline is None and not config.has_section(family):
-            resolved = _arguments_and_defaults(params, args, kwargs)
+            resolved = _arguments_and_defaults(cls, params, args, kwargs)
             if resolved is not None:
                 return resolved
         return super().get_param_values(params, args, kwargs)
@@ -307,24 +307,43 @@ def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi
             yield name, param
 
 
-def _arguments_and_defaults(params: list, args: tuple, kwargs: dict) -> list | None:
+def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) -> list | None:
     """luigi's result when no config applies, or None where luigi must decide (and word the error)."""
-    positional = [(name, param) for name, param in params if param.positional]
-    if len(args) > len(positional):
+    by_name, defaults = _declared(cls)
+    if len(params) != len(by_name):
         return None
-    result = {name: param.normalize(arg) for (name, param), arg in zip(positional, args, strict=False)}
-    by_name = dict(params)
-    for name, arg in kwargs.items():
-        if name in result or name not in by_name:
+    result = dict(defaults)
+    given = set()
+    if args:
+        positional = [(name, param) for name, param in params if param.positional]
+        if len(args) > len(positional):
             return None
-        result[name] = by_name[name].normalize(arg)
-    for name, param in params:
-        if name not in result:
-            if param._default is _NO_VALUE or param._config_path is not None:
-                return None
-            result[name] = param.normalize(param._default)
-    values = ((name, result[name]) for name, _ in params)
-    return [(name, tuple(value) if isinstance(value, (list, set)) else value) for name, value in values]
+        for (name, param), arg in zip(positional, args, strict=False):
+            result[name] = param.normalize(arg)
+            given.add(name)
+    for name, arg in kwargs.items():
+        param = by_name.get(name)
+        if param is None or name in given:
+            return None
+        result[name] = param.normalize(arg)
+    if len(result) != len(params):
+        return None  # a parameter without a default was not given
+    return [(name, tuple(result[name]) if type(result[name]) in (list, set) else result[name]) for name, _ in params]
+
+
+def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
+    """A class's parameters by name, and its normalized defaults (parameters without one are left out)."""
+    cached = cls.__dict__.get("_kartwheel_declared")
+    if cached is None:
+        by_name = dict(cls.get_params())
+        defaults = {
+            name: param.normalize(param._default)
+            for name, param in by_name.items()
+            if param._default is not _NO_VALUE and param._config_path is None
+        }
+        cached = (by_name, defaults)
+        cls._kartwheel_declared = cached
+    return cached
 
 
 def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, config: Any, cmdline: Any) -> dict:

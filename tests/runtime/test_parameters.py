@@ -109,3 +109,22 @@ def test_dict_parameter_hash_ignores_key_order():
 
     assert WithDict(options={"a": 1, "b": 2}).make_unique_id() == WithDict(options={"b": 2, "a": 1}).make_unique_id()
     assert WithDict(options={"a": 1}).make_unique_id() != WithDict(options={"a": 2}).make_unique_id()
+
+
+class Positional(kartwheel.TaskOnKart):
+    a = luigi.IntParameter()
+    b = luigi.IntParameter(default=2)
+
+
+def test_positional_and_keyword_arguments_resolve_as_in_luigi():
+    assert (Positional(1).a, Positional(1).b) == (1, 2)
+    assert Positional(1, 3).b == 3
+    assert Positional(b=4, a=5).a == 5
+    with pytest.raises(luigi.parameter.DuplicateParameterException):
+        Positional(1, a=1)
+    with pytest.raises(luigi.parameter.UnknownParameterException):
+        Positional(1, nope=1)
+    with pytest.raises(luigi.parameter.MissingParameterException):
+        Positional()
+    with pytest.raises(luigi.parameter.UnknownParameterException):
+        Positional(1, 2, 3)
