@@ -12,7 +12,6 @@ import luigi
 from luigi.execution_summary import LuigiStatusCode
 
 from .errors import BuildError
-from .logs import flush_logs
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 
 __all__ = ["build"]
@@ -103,7 +102,6 @@ def build(
             log_level=log_level,
             **env_params,
         )
-    flush_logs()
     if result.status not in _SUCCESS:
         message, cause = _failure_message(result, failed, missing)
         raise BuildError(message) from cause

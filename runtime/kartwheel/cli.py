@@ -15,7 +15,6 @@ from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
 from .errors import CommandLineError, KartwheelError
-from .logs import flush_logs
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 
 __all__ = ["main", "run"]
@@ -128,7 +127,6 @@ def _run_luigi(argv: list[str]) -> int:
     try:
         with deep_graphs():
             worker = luigi.interface._run(argv, worker_scheduler_factory=WorkerSchedulerFactory()).worker
-        flush_logs()
     except luigi.interface.PidLockAlreadyTakenExit:
         print("error: the same command is already running on this host (luigi's process lock)", file=sys.stderr)
         return codes.already_running

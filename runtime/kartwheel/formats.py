@@ -238,12 +238,12 @@ def registered_suffixes() -> list[str]:
     return list(_MATCH_ORDER)
 
 
-def split_suffix(path: str) -> tuple[str, str]:
-    """Split `path` into stem and its registered suffix ('a/b.csv.gz' may give ('a/b', '.csv.gz'))."""
+def resolve(path: str) -> tuple[str, str, FileFormat]:
+    """Split `path` at its longest registered suffix: ('a/b.csv.gz' may give 'a/b', '.csv.gz', format)."""
     lowered = path.lower()
     for suffix in _MATCH_ORDER:
         if lowered.endswith(suffix) and len(path) > len(suffix) and path[-len(suffix) - 1] != "/":
-            return path[: -len(suffix)], path[-len(suffix) :]
+            return path[: -len(suffix)], path[-len(suffix) :], _FORMATS[suffix]
     raise UnknownFormatError(
         f"no file format for {path!r}; use one of {', '.join(registered_suffixes())} "
         "or add one with kartwheel.register_format(suffix, FormatClass)"
@@ -252,4 +252,4 @@ def split_suffix(path: str) -> tuple[str, str]:
 
 def format_for(path: str) -> FileFormat:
     """The format that reads and writes `path`, chosen by its longest registered suffix."""
-    return _FORMATS[split_suffix(path)[1].lower()]
+    return resolve(path)[2]

@@ -1,20 +1,17 @@
 """The supplementary logs a finished task leaves under `<workspace>/log/<kind>/<Class>_<hash>.<ext>`.
 
-The five small files cost more disk time than a trivial task itself, so the main process encodes them
-at once (a snapshot) and a background thread writes them while the next task runs; `flush_logs` waits
-for them (build and run call it before they return, and the interpreter waits at exit). A task process
-forked by luigi writes its logs before it ends, as it cannot leave a thread behind.
+Each log is encoded in memory and written with one plain write, not a temporary file and a rename:
+five renames a task would cost more disk time than a trivial task itself. A log is not what tells a
+task complete (its outputs are, and they are written atomically); a crash during a log write leaves a
+damaged log that reading reports, never a task that looks done.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import functools
 import importlib.metadata
 import io
-import multiprocessing
-import os
 import sys
 import types
 from typing import TYPE_CHECKING, Any
@@ -22,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .task import TaskOnKart
 
-__all__ = ["LOG_KINDS", "flush_logs", "log_target", "module_versions", "write_logs"]
+__all__ = ["LOG_KINDS", "log_target", "module_versions", "write_logs"]
 
 LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
 
@@ -42,42 +39,15 @@ def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
         "task_log": task.task_log,
         "task_params": task.logged_params(),
     }
-    encoded = [(log_target(task, kind), content) for kind, content in contents.items()]
-    encoded = [(target, _encode(target, content)) for target, content in encoded]
-    if multiprocessing.parent_process() is not None:
-        _write_all(encoded)
-    else:
-        _pending.append(_writer().submit(_write_all, encoded))
+    for kind, content in contents.items():
+        target = log_target(task, kind)
+        target.storage.write_whole(target.path, _encode(target, content))
 
 
 def _encode(target: Any, content: Any) -> bytes | str:
     buffer = io.BytesIO() if target.format.binary else io.StringIO()
     target.format.write(content, buffer)
     return buffer.getvalue()
-
-
-def _write_all(encoded: list[tuple[Any, bytes | str]]) -> None:
-    for target, data in encoded:
-        with target.storage.atomic_write(target.path, binary=isinstance(data, bytes)) as file:
-            file.write(data)
-
-
-_pending: list[concurrent.futures.Future] = []
-
-
-@functools.cache
-def _writer_for(pid: int) -> concurrent.futures.ThreadPoolExecutor:
-    return concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kartwheel-logs")
-
-
-def _writer() -> concurrent.futures.ThreadPoolExecutor:
-    return _writer_for(os.getpid())
-
-
-def flush_logs() -> None:
-    """Wait until every log submitted so far is on disk; raise the first error a write met."""
-    while _pending:
-        _pending.pop(0).result()
 
 
 @functools.cache

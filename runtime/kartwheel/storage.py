@@ -50,6 +50,10 @@ class Storage(ABC):
     def atomic_write(self, path: str, binary: bool) -> contextlib.AbstractContextManager[IO]:
         """A file to write; published at `path` when the block ends cleanly, discarded on any error."""
 
+    @abstractmethod
+    def write_whole(self, path: str, data: bytes | str) -> None:
+        """Write small `data` to `path` in one call, without the temporary file (for logs)."""
+
     @staticmethod
     def join(*parts: str) -> str:
         """Join path parts with '/', the separator of both local paths and URLs."""
@@ -84,15 +88,20 @@ class LocalStorage(Storage):
                 os.remove(temporary)
             raise
 
+    def write_whole(self, path: str, data: bytes | str) -> None:
+        binary = isinstance(data, bytes)
+        with self._create(path, binary, "w") as file:
+            file.write(data)
+
     @staticmethod
-    def _create(path: str, binary: bool) -> IO:
-        """Open a new file, making its directory only when it is missing (the rare case)."""
-        mode = {"mode": "xb"} if binary else {"mode": "x", "encoding": "utf-8", "newline": ""}
+    def _create(path: str, binary: bool, mode: str = "x") -> IO:
+        """Open a file to write, making its directory only when it is missing (the rare case)."""
+        options = {"mode": f"{mode}b"} if binary else {"mode": mode, "encoding": "utf-8", "newline": ""}
         try:
-            return open(path, **mode)
+            return open(path, **options)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            return open(path, **mode)
+            return open(path, **options)
 
 
 class FsspecStorage(Storage):
@@ -117,6 +126,9 @@ class FsspecStorage(Storage):
 
     def modification_time(self, path: str) -> float:
         return self.fs.modified(path).timestamp()
+
+    def write_whole(self, path: str, data: bytes | str) -> None:
+        self.fs.pipe_file(path, data.encode("utf-8") if isinstance(data, str) else data)
 
     def open_read(self, path: str, binary: bool) -> IO:
         return self.fs.open(path, "rb") if binary else self.fs.open(path, "r", encoding="utf-8", newline="")

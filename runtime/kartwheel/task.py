@@ -13,8 +13,8 @@ from luigi.task import flatten
 
 from . import lifecycle
 from .errors import KartwheelError, WorkspaceEscapeError
-from .formats import FileFormat, format_for, split_suffix
-from .logs import flush_logs, log_target
+from .formats import FileFormat, resolve
+from .logs import log_target
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
@@ -186,8 +186,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
         """A target in the workspace; the extension picks the format unless `processor` is given."""
         relative = self._inside_workspace(relative_file_path)
         if processor is None:
-            stem, suffix = split_suffix(relative)
-            file_format = format_for(relative)
+            stem, suffix, file_format = resolve(relative)
         else:
             stem, suffix = posixpath.splitext(relative)
             file_format = processor
@@ -268,22 +267,18 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     def get_task_log(self) -> dict[str, Any]:
         """The `task_log` dict the task filled during its last successful run."""
-        flush_logs()
         return log_target(self, "task_log").load()
 
     def get_task_params(self) -> dict[str, Any]:
         """The parameters the task last ran with."""
-        flush_logs()
         return log_target(self, "task_params").load()
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""
-        flush_logs()
         return log_target(self, "processing_time").load()
 
     def get_random_seed(self) -> dict[str, Any]:
         """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
-        flush_logs()
         return log_target(self, "random_seed").load()
 
     # -- luigi's hooks ------------------------------------------------------------------------------

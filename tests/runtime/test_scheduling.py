@@ -51,7 +51,6 @@ def run_with(factory, root: Node, workers: int = 1) -> dict:
         [root], worker_scheduler_factory=factory, local_scheduler=True, detailed_summary=True,
         log_level="CRITICAL", workers=workers,
     )
-    kartwheel.logs.flush_logs()
     existing = sorted(task.name for task in all_tasks(root) if task.complete())
     return {"ran": collections.Counter(RUNS), "complete": existing, "status": result.status,
             "output": root.output().load() if root.complete() else None}
