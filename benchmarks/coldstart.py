@@ -48,10 +48,11 @@ class Command:
 
 def time_commands(s: Settings, commands: dict[str, Command]) -> dict[str, dict[str, list[float]] | str]:
     """Run the commands round-robin, ``repeat`` times each; wall seconds and peak RSS per command."""
-    found: dict[str, dict[str, list[float]] | str] = {name: {} for name in commands}
+    samples: dict[str, dict[str, list[float]]] = {name: {'s': [], 'rss_mb': []} for name in commands}
+    failures: dict[str, str] = {}
     for i in range(s.repeat):
         for name, cmd in commands.items():
-            if isinstance(found[name], str):
+            if name in failures:
                 continue
             s.log(f'  coldstart {name} repeat {i + 1}/{s.repeat}')
             if cmd.wipe is not None:
@@ -59,13 +60,11 @@ def time_commands(s: Settings, commands: dict[str, Command]) -> dict[str, dict[s
             out = measure.run_command(cmd.argv, cmd.cwd, cmd.env, cmd.budget)
             if not out.ok:
                 s.log(f'    failed: {out.failure()}\n{out.stderr_tail[-1500:]}')
-                found[name] = out.failure()
+                failures[name] = out.failure()
                 continue
-            samples = found[name]
-            assert isinstance(samples, dict)
-            samples.setdefault('s', []).append(out.wall_s)
-            samples.setdefault('rss_mb', []).append(out.maxrss_mb)
-    return found
+            samples[name]['s'].append(out.wall_s)
+            samples[name]['rss_mb'].append(out.maxrss_mb)
+    return {name: failures.get(name, found) for name, found in samples.items()}
 
 
 def generate_project(s: Settings, where: Path) -> Path | str:
