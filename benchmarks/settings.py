@@ -57,10 +57,10 @@ class Settings:
 
 def quick(settings: Settings) -> Settings:
     """Shrink a run to a couple of minutes: small graphs, small payloads, fewer repeats."""
-    settings.sizes = [s for s in settings.sizes if s <= 1000] or [100]
+    settings.sizes = sorted({min(size, 500) for size in settings.sizes})
     settings.repeat = min(settings.repeat, 3)
-    settings.array_mb = min(settings.array_mb, 128)
-    settings.objects_mb = min(settings.objects_mb, 16)
+    settings.array_mb = min(settings.array_mb, 64)
+    settings.objects_mb = min(settings.objects_mb, 8)
     settings.cpu_tasks = min(settings.cpu_tasks, 4)
     settings.cpu_seconds = min(settings.cpu_seconds, 0.25)
     return settings
