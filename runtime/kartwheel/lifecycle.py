@@ -23,9 +23,14 @@ __all__ = ["after_failure", "after_success", "before_run", "record_processing_ti
 
 
 def before_run(task: TaskOnKart) -> None:
-    """Clear stale outputs (so that only this run can complete the task) and seed the random generators."""
-    for target in flatten(task.output()):
-        target.remove()
+    """Seed the random generators; for a rerun, first remove the outputs it is to replace.
+
+    Otherwise an output already present was written by this very task (same hash) and stays valid;
+    the task runs because another of its outputs is missing, which the check after run catches.
+    """
+    if task._rerun_pending or task.modification_time_check:
+        for target in flatten(task.output()):
+            target.remove()
     task._dumped = set()
     seed = task.fix_random_seed_value
     if seed is None:
