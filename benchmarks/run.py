@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import measure
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import coldstart
@@ -118,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit('no library to measure')
     started = time.perf_counter()
     rows: list[Row] = []
-    for suite in s.suites:
-        s.log(f'suite {suite}')
-        rows += RUNNERS[suite](s)
+    try:
+        for suite in s.suites:
+            s.log(f'suite {suite}')
+            rows += RUNNERS[suite](s)
+    finally:
+        measure.remove_workspaces()
     lines = table_lines(rows, s.libraries)
     print('\n'.join(lines))
     print(f'\n{len(rows)} rows in {time.perf_counter() - started:.0f} s; JSON in {args.json}')

@@ -22,6 +22,8 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
+from .seed import import_seed_methods
+
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
 
 # How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
@@ -190,6 +192,8 @@ class Worker(luigi.worker.Worker):
             self._task_result_queue = _InProcessQueue()
 
     def _create_task_process(self, task: Any) -> Any:
+        # Import numpy & co. here, once, rather than in every forked task process.
+        import_seed_methods(getattr(task, "fix_random_seed_methods", ()))
         if self._in_process and task.worker_timeout:
             # A task with a timeout runs in a child process, which cannot reach an in-process queue. With
             # one process nothing else is running now, so the queue is empty and can be swapped.

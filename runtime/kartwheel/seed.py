@@ -7,7 +7,7 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Iterable
 
-__all__ = ["DEFAULT_SEED_METHODS", "apply_seed", "seed_from_unique_id"]
+__all__ = ["DEFAULT_SEED_METHODS", "apply_seed", "import_seed_methods", "seed_from_unique_id"]
 
 DEFAULT_SEED_METHODS = ("random.seed", "numpy.random.seed")
 
@@ -33,6 +33,12 @@ def _resolve(method: str) -> Callable[[int], object] | None:
     if not callable(function):
         raise ValueError(f"seed method {method!r}: {module_name} has no function {attribute!r}")
     return function
+
+
+def import_seed_methods(methods: Iterable[str]) -> None:
+    """Import the seed methods' libraries now, e.g. before forking, so each task process need not."""
+    for method in methods:
+        _resolve(method)
 
 
 def apply_seed(seed: int, methods: Iterable[str]) -> list[str]:
