@@ -13,6 +13,7 @@ from luigi.execution_summary import LuigiStatusCode
 
 from .errors import BuildError
 from .scheduling import WorkerSchedulerFactory, deep_graphs
+from .target import load_targets
 
 __all__ = ["build"]
 
@@ -107,14 +108,6 @@ def build(
         raise BuildError(message) from cause
     if not return_value:
         return True
-    outputs = [_load_output(task) for task in task_list]
+    outputs = [load_targets(task.output()) for task in task_list]
     return outputs if isinstance(tasks, list) else outputs[0]
 
-
-def _load_output(task: luigi.Task) -> Any:
-    output = task.output()
-    if isinstance(output, dict):
-        return {key: target.load() for key, target in output.items()}
-    if isinstance(output, (list, tuple)):
-        return [target.load() for target in output]
-    return output.load()

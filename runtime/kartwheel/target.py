@@ -11,7 +11,7 @@ from .errors import DumpError, KartwheelError, LoadError
 from .formats import FileFormat
 from .storage import Storage
 
-__all__ = ["KartTarget"]
+__all__ = ["KartTarget", "load_targets"]
 
 # Errors a format's writer raises for an object it cannot hold (as opposed to I/O failures, which stay).
 _UNWRITABLE = (TypeError, ValueError, AttributeError, RecursionError, pickle.PicklingError)
@@ -75,3 +75,12 @@ class KartTarget(luigi.Target):
 
     def __hash__(self) -> int:
         return hash(self.path)
+
+
+def load_targets(targets: Any) -> Any:
+    """Load a target, or a dict / list / tuple of them (nested), keeping the shape (tuples as lists)."""
+    if isinstance(targets, dict):
+        return {key: load_targets(value) for key, value in targets.items()}
+    if isinstance(targets, (list, tuple)):
+        return [load_targets(value) for value in targets]
+    return targets.load()

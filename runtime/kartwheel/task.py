@@ -18,7 +18,7 @@ from .logs import log_target
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
-from .target import KartTarget
+from .target import KartTarget, load_targets
 from .unique_id import compute_unique_id, task_reference
 
 __all__ = ["TaskOnKart"]
@@ -235,7 +235,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     def load(self, target: Any = None) -> Any:
         """Load inputs: all of them in the shape of requires(), one by name, or one task's output."""
-        return _load_structure(self._input_targets(target))
+        return load_targets(self._input_targets(target))
 
     def load_generator(self, target: Any = None) -> Iterator[Any]:
         """Yield the inputs one at a time (a list's items, a dict's values), holding one in memory."""
@@ -244,7 +244,7 @@ class TaskOnKart(luigi.Task, Generic[T]):
         if isinstance(items, luigi.Target):
             items = [items]
         for item in items:
-            yield _load_structure(item)
+            yield load_targets(item)
 
     def _input_targets(self, target: Any) -> Any:
         if target is None:
@@ -357,14 +357,6 @@ def _given_on_command_line(known_args: Any, family: str, name: str, param: luigi
     if getattr(known_args, param._parser_global_dest(name, family), None) is not None:
         return True
     return known_args.root_task == family and getattr(known_args, name, None) is not None
-
-
-def _load_structure(targets: Any) -> Any:
-    if isinstance(targets, dict):
-        return {key: _load_structure(value) for key, value in targets.items()}
-    if isinstance(targets, (list, tuple)):
-        return [_load_structure(value) for value in targets]
-    return targets.load()
 
 
 lifecycle.install_event_handlers(TaskOnKart)
