@@ -61,11 +61,14 @@ def _task_class(argv: list[str]) -> type[luigi.Task] | None:
         ) from None
 
 
-def check_command_line(argv: list[str]) -> None:
-    """Reject an unknown task, an unknown or abbreviated option, or a value of the wrong type."""
+def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
+    """Reject an unknown task, an unknown or abbreviated option, or a value of the wrong type.
+
+    Returns the root task's class, or None when the command line names none (e.g. --help).
+    """
     task_class = _task_class(argv)
     if task_class is None:
-        return
+        return None
     family = task_class.get_task_family()
     parser = CmdlineParser._build_parser(root_task=family)
     options = parser._option_string_actions
@@ -90,12 +93,11 @@ def check_command_line(argv: list[str]) -> None:
                 raise CommandLineError(
                     f"--{name.replace('_', '-')}={text}: not a valid {kind} for {family}.{name} ({exc})"
                 ) from None
+    return task_class
 
 
 def _construct_root_task(argv: list[str]) -> None:
     """Instantiate the root task once, so that errors in its parameters or config read as one line."""
-    if _task_class(argv) is None:
-        return
     with CmdlineParser.global_instance(argv) as parser:
         try:
             parser.get_task_obj()
@@ -112,8 +114,8 @@ def run(argv: list[str] | None = None) -> NoReturn:
     argv = sys.argv[1:] if argv is None else list(argv)
     _set_exit_codes()
     try:
-        check_command_line(argv)
-        _construct_root_task(argv)
+        if check_command_line(argv) is not None:
+            _construct_root_task(argv)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -135,9 +137,9 @@ def _run_luigi(argv: list[str]) -> int:
         logging.getLogger("luigi-interface").exception("Uncaught exception in luigi")
         return codes.unhandled_exception
     with CmdlineParser.global_instance(argv), deep_graphs():
-        categories = {name for name, tasks in luigi.execution_summary._summary_dict(worker).items() if tasks}
-        root_task = luigi.execution_summary._root_task(worker)
         outcome = luigi.execution_summary._summary_dict(worker)
+        root_task = luigi.execution_summary._root_task(worker)
+    categories = {name for name, tasks in outcome.items() if tasks}
     code = max(
         (codes.missing_data if "still_pending_ext" in categories else 0),
         (codes.task_failed if "failed" in categories else 0),
