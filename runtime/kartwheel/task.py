@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar, overload
 
 import luigi
@@ -80,20 +80,15 @@ class TaskOnKart(luigi.Task, Generic[T]):
     @classmethod
     def get_params(cls) -> list[tuple[str, luigi.Parameter]]:
         """luigi's parameter list, computed once per class instead of at every instantiation."""
-        cached = cls.__dict__.get("_kartwheel_params")
-        if cached is None:
-            cached = super().get_params()
-            cls._kartwheel_params = cached
-        return list(cached)
+        return list(_per_class(cls, "_kartwheel_params", super().get_params))
 
     @classmethod
     def _task_parameter_names(cls) -> list[str]:
-        cached = cls.__dict__.get("_kartwheel_task_params")
-        if cached is None:
-            task_types = (TaskInstanceParameter, ListTaskInstanceParameter)
-            cached = [name for name, param in cls.get_params() if isinstance(param, task_types)]
-            cls._kartwheel_task_params = cached
-        return cached
+        task_types = (TaskInstanceParameter, ListTaskInstanceParameter)
+        return _per_class(
+            cls, "_kartwheel_task_params",
+            lambda: [name for name, param in cls.get_params() if isinstance(param, task_types)],
+        )
 
     @classmethod
     def get_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
@@ -328,16 +323,24 @@ def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) 
 
 def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
     """A class's parameters by name, and its normalized defaults (parameters without one are left out)."""
-    cached = cls.__dict__.get("_kartwheel_declared")
-    if cached is None:
+    def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         by_name = dict(cls.get_params())
         defaults = {
             name: param.normalize(param._default)
             for name, param in by_name.items()
             if param._default is not _NO_VALUE and param._config_path is None
         }
-        cached = (by_name, defaults)
-        cls._kartwheel_declared = cached
+        return by_name, defaults
+
+    return _per_class(cls, "_kartwheel_declared", compute)
+
+
+def _per_class(cls: type, name: str, compute: Callable[[], Any]) -> Any:
+    """A value computed once for `cls` itself (kept in its own __dict__, so subclasses compute theirs)."""
+    cached = cls.__dict__.get(name)
+    if cached is None:
+        cached = compute()
+        setattr(cls, name, cached)
     return cached
 
 
