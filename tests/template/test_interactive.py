@@ -23,15 +23,20 @@ def cookiecutter_command(output_dir: Path, config: Path) -> list[str]:
     return ["-m", "cookiecutter", str(REPO), "-o", str(output_dir), "--config-file", str(config)]
 
 
-def test_answering_the_prompts_in_a_terminal(output_dir: Path, cookiecutter_config: Path, tmp_path: Path) -> None:
-    child = pexpect.spawn(
+def spawn_cookiecutter(output_dir: Path, config: Path, tmp_path: Path) -> pexpect.spawn:
+    """cookiecutter on a pseudo-terminal, as a person at a shell runs it."""
+    return pexpect.spawn(
         sys.executable,
-        cookiecutter_command(output_dir, cookiecutter_config),
+        cookiecutter_command(output_dir, config),
         env=plain_env(tmp_path),
         encoding="utf-8",
         timeout=60,
         dimensions=(40, 200),
     )
+
+
+def test_answering_the_prompts_in_a_terminal(output_dir: Path, cookiecutter_config: Path, tmp_path: Path) -> None:
+    child = spawn_cookiecutter(output_dir, cookiecutter_config, tmp_path)
     answers = [
         ("Project name", "nlp100"),
         ("Python package name", "gokart_nlp100"),
@@ -59,14 +64,7 @@ def test_answering_the_prompts_in_a_terminal(output_dir: Path, cookiecutter_conf
 def test_a_bad_answer_in_a_terminal_leaves_nothing(
     output_dir: Path, cookiecutter_config: Path, tmp_path: Path
 ) -> None:
-    child = pexpect.spawn(
-        sys.executable,
-        cookiecutter_command(output_dir, cookiecutter_config),
-        env=plain_env(tmp_path),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(40, 200),
-    )
+    child = spawn_cookiecutter(output_dir, cookiecutter_config, tmp_path)
     child.expect("Project name")
     child.expect(r": $")
     child.sendline("a/b")
