@@ -14,7 +14,7 @@ from luigi.task import flatten
 from . import lifecycle
 from .errors import KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, resolve
-from .logs import log_target
+from .logs import read_log
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
@@ -108,6 +108,19 @@ class TaskOnKart(luigi.Task, Generic[T]):
             if resolved is not None:
                 return resolved
         return super().get_param_values(params, args, kwargs)
+
+    def to_str_params(self, only_significant: bool = False, only_public: bool = False) -> dict[str, str]:
+        """luigi's parameters as strings, serialised once per instance: they come from `param_kwargs`,
+        which is fixed at construction, and luigi asks for them several times per task."""
+        cache = self.__dict__.setdefault("_str_params", {})
+        key = (only_significant, only_public)
+        if key not in cache:
+            cache[key] = super().to_str_params(only_significant, only_public)
+        return dict(cache[key])
+
+    def _get_param_visibilities(self) -> dict[str, int]:
+        """luigi's visibility of each parameter; it depends on the class alone, so computed once per class."""
+        return dict(_per_class(type(self), "_kartwheel_visibilities", super()._get_param_visibilities))
 
     def __repr__(self) -> str:
         """luigi's `Family(param=value, ...)`, built once from this task's own values.
@@ -262,19 +275,19 @@ class TaskOnKart(luigi.Task, Generic[T]):
 
     def get_task_log(self) -> dict[str, Any]:
         """The `task_log` dict the task filled during its last successful run."""
-        return log_target(self, "task_log").load()
+        return read_log(self, "task_log")
 
     def get_task_params(self) -> dict[str, Any]:
         """The parameters the task last ran with."""
-        return log_target(self, "task_params").load()
+        return read_log(self, "task_params")
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""
-        return log_target(self, "processing_time").load()
+        return read_log(self, "processing_time")
 
     def get_random_seed(self) -> dict[str, Any]:
         """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
-        return log_target(self, "random_seed").load()
+        return read_log(self, "random_seed")
 
     # -- luigi's hooks ------------------------------------------------------------------------------
 
