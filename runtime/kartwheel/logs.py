@@ -1,9 +1,10 @@
 """The supplementary logs a finished task leaves under `<workspace>/log/<kind>/<Class>_<hash>.<ext>`.
 
-Each log is encoded in memory and written with one plain write, not a temporary file and a rename:
-five renames a task would cost more disk time than a trivial task itself. A log is not what tells a
-task complete (its outputs are, and they are written atomically); a crash during a log write leaves a
-damaged log that reading reports, never a task that looks done.
+Each log is encoded in memory when the task finishes and written by `log_writer`'s thread with one
+plain write, not a temporary file and a rename: five renames a task would cost more disk time than a
+trivial task itself. A log is not what tells a task complete (its outputs are, and they are written
+atomically); a process killed before its logs are written leaves them missing or damaged, which
+reading reports, never a task that looks done.
 """
 
 from __future__ import annotations
@@ -11,43 +12,58 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.metadata
-import io
+import pickle
 import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+from . import log_writer
+from .storage import Storage, storage_for
+
 if TYPE_CHECKING:
     from .task import TaskOnKart
 
-__all__ = ["LOG_KINDS", "log_target", "module_versions", "write_logs"]
+__all__ = ["LOG_KINDS", "log_target", "module_versions", "read_log", "write_logs"]
 
 LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
 
 
+def _file_name(task: TaskOnKart, kind: str) -> str:
+    extension = "txt" if kind == "module_versions" else "pkl"
+    return f"log/{kind}/{type(task).__name__}.{extension}"
+
+
 def log_target(task: TaskOnKart, kind: str) -> Any:
     """The target of one kind of log for `task`."""
-    extension = "txt" if kind == "module_versions" else "pkl"
-    return task.make_target(f"log/{kind}/{type(task).__name__}.{extension}")
+    return task.make_target(_file_name(task, kind))
+
+
+def read_log(task: TaskOnKart, kind: str) -> Any:
+    """One log of `task`, once every log submitted so far is on disk."""
+    log_writer.writer.flush()
+    return log_target(task, kind).load()
 
 
 def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
-    """Write all five logs of a task that has just succeeded."""
-    contents = {
-        "module_versions": module_versions(type(task).__module__),
-        "processing_time": seconds,
-        "random_seed": seed,
-        "task_log": task.task_log,
-        "task_params": task.logged_params(),
+    """Hand all five logs of a task that has just succeeded to the log writer.
+
+    The paths are those of `log_target`, spelled out: five full targets would cost as much as the
+    rest of the bookkeeping of a trivial task.
+    """
+    import cloudpickle
+
+    workspace = str(task.workspace_directory)
+    name = f"{type(task).__name__}_{task.make_unique_id()}"
+    binary = {
+        "processing_time": pickle.dumps(float(seconds), protocol=pickle.HIGHEST_PROTOCOL),
+        "random_seed": cloudpickle.dumps(seed, protocol=pickle.HIGHEST_PROTOCOL),
+        "task_log": cloudpickle.dumps(task.task_log, protocol=pickle.HIGHEST_PROTOCOL),
+        "task_params": cloudpickle.dumps(task.logged_params(), protocol=pickle.HIGHEST_PROTOCOL),
     }
-    for kind, content in contents.items():
-        target = log_target(task, kind)
-        target.storage.write_whole(target.path, _encode(target, content))
-
-
-def _encode(target: Any, content: Any) -> bytes | str:
-    buffer = io.BytesIO() if target.format.binary else io.StringIO()
-    target.format.write(content, buffer)
-    return buffer.getvalue()
+    files = [(Storage.join(workspace, f"log/module_versions/{name}.txt"),
+              module_versions(type(task).__module__).encode("utf-8"))]
+    files += [(Storage.join(workspace, f"log/{kind}/{name}.pkl"), data) for kind, data in binary.items()]
+    log_writer.writer.submit(storage_for(workspace), files)
 
 
 @functools.cache

@@ -22,12 +22,40 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
+from . import log_writer
 from .seed import import_seed_methods
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
 
 # How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
 PRUNE_INTERVAL_SECONDS = 1.0
+
+
+class _TaskRecipe:
+    """How luigi's scheduler would make a task it may not need: made only if the task is new.
+
+    luigi's `add_task` builds a whole task record, and one more for each dependency, on every call,
+    then throws them away when the task is already known, which is almost always.
+    """
+
+    __slots__ = ("kwargs", "make")
+
+    def __init__(self, make: Any, kwargs: dict[str, Any]) -> None:
+        self.make = make
+        self.kwargs = kwargs
+
+
+class _TaskState(luigi.scheduler.SimpleTaskState):
+    """luigi's task table, which makes a task from a `_TaskRecipe` only when the id is new."""
+
+    def get_task(self, task_id: str, default: Any = None, setdefault: Any = None) -> Any:
+        if not isinstance(setdefault, _TaskRecipe):
+            return super().get_task(task_id, default, setdefault)
+        task = self._tasks.get(task_id)
+        if task is None:
+            task = self._tasks[task_id] = setdefault.make(**setdefault.kwargs)
+        self._status_tasks[task.status][task.id] = task
+        return task
 
 
 class LocalScheduler(luigi.scheduler.Scheduler):
@@ -37,6 +65,11 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         kwargs.setdefault("record_task_history", False)
         kwargs["prune_on_get_work"] = False  # pruned every PRUNE_INTERVAL_SECONDS instead
         super().__init__(**kwargs)
+        collector = self._state._metrics_collector
+        self._state = _TaskState(self._config.state_path)
+        self._state._metrics_collector = collector
+        make = self._make_task
+        self._make_task = lambda **task_kwargs: _TaskRecipe(make, task_kwargs)
         self._dependents: dict[str, set[str]] = collections.defaultdict(set)
         self._ready: list[tuple[int, float, str]] = []  # (-priority, time, id): luigi's order
         self._stale = True  # the ready queue must be rebuilt from the task table
@@ -190,6 +223,12 @@ class Worker(luigi.worker.Worker):
         if self._in_process:
             self._task_result_queue.close()
             self._task_result_queue = _InProcessQueue()
+
+    def run(self) -> bool:
+        """Run luigi's worker loop; then wait for the logs of the tasks it ran to be written."""
+        succeeded = super().run()
+        log_writer.writer.flush()
+        return succeeded
 
     def _create_task_process(self, task: Any) -> Any:
         # Import numpy & co. here, once, rather than in every forked task process.

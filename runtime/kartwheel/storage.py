@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import IO
 
 from .errors import MissingDependencyError
+from .log_writer_process import write_file
 
 __all__ = ["FsspecStorage", "LocalStorage", "Storage", "storage_for"]
 
@@ -89,14 +90,12 @@ class LocalStorage(Storage):
             raise
 
     def write_whole(self, path: str, data: bytes | str) -> None:
-        binary = isinstance(data, bytes)
-        with self._create(path, binary, "w") as file:
-            file.write(data)
+        write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
 
     @staticmethod
-    def _create(path: str, binary: bool, mode: str = "x") -> IO:
-        """Open a file to write, making its directory only when it is missing (the rare case)."""
-        options = {"mode": f"{mode}b"} if binary else {"mode": mode, "encoding": "utf-8", "newline": ""}
+    def _create(path: str, binary: bool) -> IO:
+        """Create a file to write, making its directory only when it is missing (the rare case)."""
+        options = {"mode": "xb"} if binary else {"mode": "x", "encoding": "utf-8", "newline": ""}
         try:
             return open(path, **options)
         except FileNotFoundError:
