@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import IO, Any
 
 from .errors import DumpError, MissingDependencyError, UnknownFormatError
+from .huge_pages import HugePageReader
 
 __all__ = ["FileFormat", "format_for", "register_format", "registered_suffixes"]
 
@@ -56,7 +57,7 @@ class PickleFormat(FileFormat):
         cloudpickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def read(self, file: IO) -> Any:
-        return pickle.load(file)
+        return pickle.load(HugePageReader(file) if hasattr(file, "readinto") else file)
 
 
 class GzipPickleFormat(PickleFormat):
