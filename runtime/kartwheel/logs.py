@@ -1,10 +1,10 @@
 """The supplementary logs a finished task leaves under `<workspace>/log/<kind>/<Class>_<hash>.<ext>`.
 
-Each log is encoded in memory when the task finishes and written by `log_writer`'s thread with one
-plain write, not a temporary file and a rename: five renames a task would cost more disk time than a
-trivial task itself. A log is not what tells a task complete (its outputs are, and they are written
-atomically); a process killed before its logs are written leaves them missing or damaged, which
-reading reports, never a task that looks done.
+Each log is encoded in memory when the task finishes and written by `log_writer` (in a helper process
+once a process has logged a few dozen tasks) with one plain write, not a temporary file and a rename:
+five renames a task would cost more disk time than a trivial task itself. A log is not what tells a
+task complete (its outputs are, and they are written atomically); a process killed before its logs
+are written leaves them missing or damaged, which reading reports, never a task that looks done.
 """
 
 from __future__ import annotations
@@ -47,22 +47,24 @@ def read_log(task: TaskOnKart, kind: str) -> Any:
 def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
     """Hand all five logs of a task that has just succeeded to the log writer.
 
-    The paths are those of `log_target`, spelled out: five full targets would cost as much as the
+    The paths are `log_target`'s, built without its five full targets: they would cost as much as the
     rest of the bookkeeping of a trivial task.
     """
     import cloudpickle
 
     workspace = str(task.workspace_directory)
-    name = f"{type(task).__name__}_{task.make_unique_id()}"
-    binary = {
+    suffix = f"_{task.make_unique_id()}"
+    contents = {
+        "module_versions": module_versions(type(task).__module__).encode("utf-8"),
         "processing_time": pickle.dumps(float(seconds), protocol=pickle.HIGHEST_PROTOCOL),
         "random_seed": cloudpickle.dumps(seed, protocol=pickle.HIGHEST_PROTOCOL),
         "task_log": cloudpickle.dumps(task.task_log, protocol=pickle.HIGHEST_PROTOCOL),
         "task_params": cloudpickle.dumps(task.logged_params(), protocol=pickle.HIGHEST_PROTOCOL),
     }
-    files = [(Storage.join(workspace, f"log/module_versions/{name}.txt"),
-              module_versions(type(task).__module__).encode("utf-8"))]
-    files += [(Storage.join(workspace, f"log/{kind}/{name}.pkl"), data) for kind, data in binary.items()]
+    files = []
+    for kind, data in contents.items():
+        stem, extension = _file_name(task, kind).rsplit(".", 1)
+        files.append((Storage.join(workspace, f"{stem}{suffix}.{extension}"), data))
     log_writer.writer.submit(storage_for(workspace), files)
 
 
