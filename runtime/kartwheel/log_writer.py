@@ -14,20 +14,18 @@ from __future__ import annotations
 
 import atexit
 import os
-import struct
 import subprocess
 import sys
 from typing import IO
 
 from .errors import DumpError
+from .log_writer_process import FILE, FRAME, REPLY
 from .storage import LocalStorage, Storage
 
 __all__ = ["INLINE_TASKS", "LogWriter", "writer"]
 
 # Tasks whose logs a process writes inline before it starts the helper: small builds need no process.
 INLINE_TASKS = 64
-_FRAME = struct.Struct("<cI")
-_FILE = struct.Struct("<II")
 
 
 class LogWriter:
@@ -50,15 +48,14 @@ class LogWriter:
         parts = []
         for path, data in files:
             encoded = os.path.abspath(path).encode("utf-8", "surrogateescape")
-            parts += [_FILE.pack(len(encoded), len(data)), encoded, data]
+            parts += [FILE.pack(len(encoded), len(data)), encoded, data]
         body = b"".join(parts)
         try:
-            self._send(_FRAME.pack(b"F", len(body)) + body)
+            self._send(FRAME.pack(b"F", len(body)) + body)
             self._pending = True
         except OSError as exc:
             self._give_up(f"the log writer process stopped ({exc})")
-            for path, data in files:
-                storage.write_whole(path, data)
+            self.submit(storage, files)  # inline from now on
 
     def flush(self) -> None:
         """Wait until every submitted log is written; raise `DumpError` for any that could not be."""
@@ -68,7 +65,7 @@ class LogWriter:
         if self._pending and self._helper is not None:
             self._pending = False
             try:
-                self._send(_FRAME.pack(b"S", 0))
+                self._send(FRAME.pack(b"S", 0))
                 errors = _read_reply(self._helper.stdout)
             except OSError as exc:
                 self._give_up(f"the log writer process stopped ({exc})")
@@ -87,11 +84,7 @@ class LogWriter:
         try:
             self.flush()
         finally:
-            helper, self._helper = self._helper, None
-            if helper is not None:
-                helper.stdin.close()
-                helper.wait()
-                helper.stdout.close()
+            self._stop_helper(kill=False)
 
     def _send(self, frame: bytes) -> None:
         if self._helper is None:
@@ -108,12 +101,18 @@ class LogWriter:
         """Stop using a helper that failed; from now on every log is written inline."""
         self._lost = self._lost or reason
         self._inline_left = sys.maxsize
+        self._stop_helper(kill=True)
+
+    def _stop_helper(self, kill: bool) -> None:
+        """End the helper (it exits by itself once its input closes) and release its pipes."""
         helper, self._helper = self._helper, None
-        if helper is not None:
+        if helper is None:
+            return
+        if kill:
             helper.kill()
-            helper.wait()
-            helper.stdin.close()
-            helper.stdout.close()
+        helper.stdin.close()
+        helper.wait()
+        helper.stdout.close()
 
 
 def _widen_pipe(stream: IO[bytes]) -> None:
@@ -127,8 +126,8 @@ def _widen_pipe(stream: IO[bytes]) -> None:
 
 
 def _read_reply(stream: IO[bytes]) -> str:
-    header = _read_exactly(stream, 4)
-    return _read_exactly(stream, struct.unpack("<I", header)[0]).decode("utf-8", "surrogateescape")
+    (size,) = REPLY.unpack(_read_exactly(stream, REPLY.size))
+    return _read_exactly(stream, size).decode("utf-8", "surrogateescape")
 
 
 def _read_exactly(stream: IO[bytes], size: int) -> bytes:

@@ -12,8 +12,9 @@ import os
 import struct
 import sys
 
-FRAME = struct.Struct("<cI")
-FILE = struct.Struct("<II")
+FRAME = struct.Struct("<cI")  # kind, body length
+FILE = struct.Struct("<II")  # path length, content length
+REPLY = struct.Struct("<I")  # length of the error text
 FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
@@ -62,7 +63,7 @@ def serve(source: object, reply: object) -> None:
         elif kind == b"S":
             text = "\n".join(errors).encode("utf-8", "surrogateescape")
             errors.clear()
-            reply.write(struct.pack("<I", len(text)) + text)
+            reply.write(REPLY.pack(len(text)) + text)
             reply.flush()
 
 
