@@ -22,8 +22,9 @@ def _check_task(value: Any, expected_type: type | None, what: str) -> luigi.Task
     """Return `value` if it is a task (of `expected_type`, when given), else say what was expected."""
     wanted = expected_type or luigi.Task
     if not isinstance(value, wanted):
+        got = f"the class {value.__name__}" if isinstance(value, type) else f"{type(value).__name__} {value!r:.80}"
         raise TaskParameterError(
-            f"{what} takes a task instance of {wanted.__name__}, got {type(value).__name__} {value!r:.80}; "
+            f"{what} takes a task instance of {wanted.__name__}, got {got}; "
             "pass an instance, e.g. MyTask(param=1), not the class or a name"
         )
     return value

@@ -12,7 +12,9 @@ import collections
 import contextlib
 import heapq
 import queue
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -217,12 +219,21 @@ class Worker(luigi.worker.Worker):
     """luigi's worker; with one process and no timeouts, task results skip the multiprocessing queue."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._outer_usr1 = _usr1_handler()
         super().__init__(*args, **kwargs)
         self._in_process = (self.worker_processes <= 1 and not self._config.force_multiprocessing
                             and not self._config.timeout)
         if self._in_process:
             self._task_result_queue.close()
             self._task_result_queue = _InProcessQueue()
+
+    def __exit__(self, *exc: object) -> bool:
+        """luigi's clean-up; then give SIGUSR1 back, which luigi leaves pointing at this worker, and so
+        keeps it and the whole graph it scheduled alive until the next build."""
+        suppressed = super().__exit__(*exc)
+        if self._outer_usr1 is not None and _usr1_handler() == self.handle_interrupt:
+            signal.signal(signal.SIGUSR1, self._outer_usr1)
+        return suppressed
 
     def run(self) -> bool:
         """Run luigi's worker loop; then wait for the logs of the tasks it ran to be written."""
@@ -241,6 +252,13 @@ class Worker(luigi.worker.Worker):
             self._task_result_queue = multiprocessing.Queue()
             self._in_process = False
         return super()._create_task_process(task)
+
+
+def _usr1_handler() -> Any:
+    """The current SIGUSR1 handler, or None where it cannot be changed (no SIGUSR1, or not the main thread)."""
+    if not hasattr(signal, "SIGUSR1") or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.getsignal(signal.SIGUSR1)
 
 
 class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):

@@ -12,6 +12,7 @@ from luigi.parameter import _no_value as _NO_VALUE
 from luigi.task import flatten
 
 from . import lifecycle
+from .construction import OnceRegister, resolve_once
 from .errors import KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, resolve
 from .logs import read_log
@@ -30,7 +31,7 @@ K = TypeVar("K")
 COMMON_SECTION = "TaskOnKart"
 
 
-class TaskOnKart(luigi.Task, Generic[T]):
+class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
     The hash covers the class, its significant parameters and the hashes of the tasks it is given,
@@ -97,7 +98,12 @@ class TaskOnKart(luigi.Task, Generic[T]):
         With no command line and no config section that could apply, the values are the arguments and
         the declared defaults; that case is resolved here directly, sparing luigi a config lookup per
         parameter (the main cost of creating a task). Anything unusual goes to luigi, for its errors.
+        luigi asks twice per construction; the second time reuses the first.
         """
+        return resolve_once(cls, args, kwargs, lambda: cls._resolve_param_values(params, args, kwargs))
+
+    @classmethod
+    def _resolve_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
         config = luigi.configuration.get_config()
         family = cls.get_task_family()
         cmdline = CmdlineParser.get_instance()

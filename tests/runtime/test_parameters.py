@@ -14,7 +14,7 @@ from tests.runtime.tasks_for_tests import Collect, First, Middle
 def test_task_instance_parameter_rejects_a_non_task():
     with pytest.raises(kartwheel.TaskParameterError, match="takes a task instance.*got int 3"):
         Middle(first=3)
-    with pytest.raises(kartwheel.TaskParameterError, match="got Register .*pass an instance"):
+    with pytest.raises(kartwheel.TaskParameterError, match="got the class First; pass an instance"):
         Middle(first=First)
 
 
