@@ -24,13 +24,13 @@ __all__ = ["OnceRegister", "resolve_once"]
 _local = threading.local()
 
 
-class _Construction:
-    """The class and arguments of the construction in progress on this thread, and its resolution."""
+class _Resolution:
+    """One resolution of a class's parameters: the arguments it was given and the values it gave."""
 
     __slots__ = ("args", "cls", "kwargs", "values")
 
-    def __init__(self, cls: type, args: tuple, kwargs: dict) -> None:
-        self.cls, self.args, self.kwargs, self.values = cls, args, kwargs, None
+    def __init__(self, cls: type, args: tuple, kwargs: dict, values: list) -> None:
+        self.cls, self.args, self.kwargs, self.values = cls, args, kwargs, values
 
     def matches(self, cls: type, args: tuple, kwargs: dict) -> bool:
         """The same class and the very same argument objects (identity, so a changed value never matches)."""
@@ -47,22 +47,27 @@ class OnceRegister(Register):
     """luigi's task metaclass, marking each construction so that its parameters are resolved once."""
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        outer = getattr(_local, "construction", None)
-        _local.construction = _Construction(cls, args, kwargs)
+        local = _local
+        outer = getattr(local, "construction", None)
+        local.construction = [None]  # the construction's first resolution, once made
         try:
             return super().__call__(*args, **kwargs)
         finally:
-            _local.construction = outer  # a task created inside another's __init__ nests
+            local.construction = outer  # a task created inside another's __init__ nests
 
 
 def resolve_once(cls: type, args: tuple, kwargs: dict, resolve: Callable[[], list]) -> list:
     """`resolve()`, or its result from earlier in the same construction of `cls` with the same arguments."""
     construction = getattr(_local, "construction", None)
-    if construction is None or not construction.matches(cls, args, kwargs):
+    if construction is None:
         return resolve()
-    if construction.values is None:
-        construction.values = resolve()
-    return list(construction.values)
+    first = construction[0]
+    if first is not None and first.matches(cls, args, kwargs):
+        return list(first.values)
+    values = resolve()
+    if first is None:
+        construction[0] = _Resolution(cls, args, kwargs, values)
+    return list(values)
 
 
 def _release_tasks_at_exit() -> None:

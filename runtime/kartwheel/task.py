@@ -124,6 +124,11 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
             cache[key] = super().to_str_params(only_significant, only_public)
         return dict(cache[key])
 
+    def _warn_on_wrong_param_types(self) -> None:
+        """luigi's warnings about values of the wrong type, asking only the parameters that can warn."""
+        for name, param in _per_class(type(self), "_kartwheel_warning_params", lambda: _warning_params(type(self))):
+            param._warn_on_wrong_param_type(name, self.param_kwargs[name])
+
     def _get_param_visibilities(self) -> dict[str, int]:
         """luigi's visibility of each parameter; it depends on the class alone, so computed once per class."""
         return dict(_per_class(type(self), "_kartwheel_visibilities", super()._get_param_visibilities))
@@ -352,6 +357,16 @@ def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         return by_name, defaults
 
     return _per_class(cls, "_kartwheel_declared", compute)
+
+
+def _warning_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
+    """The parameters whose type checks values: plain `Parameter`s, and any class with its own check."""
+    silent = luigi.Parameter._warn_on_wrong_param_type
+    return [
+        (name, param)
+        for name, param in cls.get_params()
+        if type(param) is luigi.Parameter or type(param)._warn_on_wrong_param_type is not silent
+    ]
 
 
 def _per_class(cls: type, name: str, compute: Callable[[], Any]) -> Any:

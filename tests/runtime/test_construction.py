@@ -127,3 +127,12 @@ def test_a_task_is_kept_while_the_program_runs():
     probe = weakref.ref(Listed(values=[9, 8, 7654321]))
     gc.collect()
     assert probe() is not None  # luigi's instance cache, as luigi users expect
+
+
+def test_luigis_warning_for_a_non_string_parameter_value_still_shows():
+    class Named(kartwheel.TaskOnKart):
+        name = luigi.Parameter()
+        n = luigi.IntParameter(default=1)
+
+    with pytest.warns(UserWarning, match='Parameter "name" with value "3" is not of type string'):
+        Named(name=3)
