@@ -40,7 +40,7 @@ class Outcome:
     def failure(self) -> str:
         """A short label for a failed run, for the table."""
         if self.timed_out:
-            return 'timeout'
+            return f'timeout (> {self.wall_s:.0f} s)'
         last = self.stderr_tail.strip().splitlines()[-1:] or [f'exit {self.returncode}']
         return f'error: {last[0][:80]}'
 
