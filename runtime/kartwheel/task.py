@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, Generic, TypeVar, overload
 
 import luigi
@@ -17,6 +17,7 @@ from .errors import KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, resolve
 from .logs import read_log
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .per_class import per_class
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
 from .target import KartTarget, load_targets
@@ -81,12 +82,12 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     @classmethod
     def get_params(cls) -> list[tuple[str, luigi.Parameter]]:
         """luigi's parameter list, computed once per class instead of at every instantiation."""
-        return list(_per_class(cls, "_kartwheel_params", super().get_params))
+        return list(per_class(cls, "_kartwheel_params", super().get_params))
 
     @classmethod
     def _task_parameter_names(cls) -> list[str]:
         task_types = (TaskInstanceParameter, ListTaskInstanceParameter)
-        return _per_class(
+        return per_class(
             cls, "_kartwheel_task_params",
             lambda: [name for name, param in cls.get_params() if isinstance(param, task_types)],
         )
@@ -126,12 +127,12 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def _warn_on_wrong_param_types(self) -> None:
         """luigi's warnings about values of the wrong type, asking only the parameters that can warn."""
-        for name, param in _per_class(type(self), "_kartwheel_warning_params", lambda: _warning_params(type(self))):
+        for name, param in per_class(type(self), "_kartwheel_warning_params", lambda: _warning_params(type(self))):
             param._warn_on_wrong_param_type(name, self.param_kwargs[name])
 
     def _get_param_visibilities(self) -> dict[str, int]:
         """luigi's visibility of each parameter; it depends on the class alone, so computed once per class."""
-        return dict(_per_class(type(self), "_kartwheel_visibilities", super()._get_param_visibilities))
+        return dict(per_class(type(self), "_kartwheel_visibilities", super()._get_param_visibilities))
 
     def __repr__(self) -> str:
         """luigi's `Family(param=value, ...)`, built once from this task's own values.
@@ -356,7 +357,7 @@ def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         }
         return by_name, defaults
 
-    return _per_class(cls, "_kartwheel_declared", compute)
+    return per_class(cls, "_kartwheel_declared", compute)
 
 
 def _warning_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
@@ -367,15 +368,6 @@ def _warning_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
         for name, param in cls.get_params()
         if type(param) is luigi.Parameter or type(param)._warn_on_wrong_param_type is not silent
     ]
-
-
-def _per_class(cls: type, name: str, compute: Callable[[], Any]) -> Any:
-    """A value computed once for `cls` itself (kept in its own __dict__, so subclasses compute theirs)."""
-    cached = cls.__dict__.get(name)
-    if cached is None:
-        cached = compute()
-        setattr(cls, name, cached)
-    return cached
 
 
 def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, config: Any, cmdline: Any) -> dict:

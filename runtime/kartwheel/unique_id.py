@@ -13,6 +13,8 @@ from typing import Any
 
 import luigi
 
+from .per_class import per_class
+
 __all__ = ["compute_unique_id", "task_reference"]
 
 
@@ -53,11 +55,9 @@ def _skipped_task(value: Any) -> bool:
 
 def _significant_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
     """The class's significant parameters, listed once per class."""
-    found = cls.__dict__.get("_kartwheel_significant")
-    if found is None:
-        found = [(name, param) for name, param in cls.get_params() if param.significant]
-        cls._kartwheel_significant = found
-    return found
+    return per_class(
+        cls, "_kartwheel_significant", lambda: [(name, param) for name, param in cls.get_params() if param.significant]
+    )
 
 
 def compute_unique_id(task: luigi.Task) -> str:
