@@ -28,9 +28,9 @@ __all__ = ["LOG_KINDS", "log_target", "module_versions", "read_log", "write_logs
 LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
 
 
-def _file_name(task: TaskOnKart, kind: str) -> str:
+def _file_name(task: TaskOnKart, kind: str, suffix: str = "") -> str:
     extension = "txt" if kind == "module_versions" else "pkl"
-    return f"log/{kind}/{type(task).__name__}.{extension}"
+    return f"log/{kind}/{type(task).__name__}{suffix}.{extension}"
 
 
 def log_target(task: TaskOnKart, kind: str) -> Any:
@@ -61,10 +61,7 @@ def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
         "task_log": cloudpickle.dumps(task.task_log, protocol=pickle.HIGHEST_PROTOCOL),
         "task_params": cloudpickle.dumps(task.logged_params(), protocol=pickle.HIGHEST_PROTOCOL),
     }
-    files = []
-    for kind, data in contents.items():
-        stem, extension = _file_name(task, kind).rsplit(".", 1)
-        files.append((Storage.join(workspace, f"{stem}{suffix}.{extension}"), data))
+    files = [(Storage.join(workspace, _file_name(task, kind, suffix)), data) for kind, data in contents.items()]
     log_writer.writer.submit(storage_for(workspace), files)
 
 
