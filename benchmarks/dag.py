@@ -17,29 +17,29 @@ NEW_PROCESS_MS = 0.15
 def measure_once(s: Settings, library: str, shape: str, n: int) -> dict[str, float] | measure.Outcome:
     """One repeat in a fresh workspace: first build + same-process rebuild, new-process rebuild, start-up."""
     python, env, budget = s.python(library), s.env(library), s.budget(library)
-    args = {'library': library, 'shape': shape, 'n': n}
+    args = {"library": library, "shape": shape, "n": n}
     with measure.Workspace(s.tmp_root) as ws:
-        first = measure.run_child(python, 'dag-first', args, ws, env, budget)
+        first = measure.run_child(python, "dag-first", args, ws, env, budget)
         if not first.ok:
             return first
-        again = measure.run_child(python, 'dag-rebuild', args, ws, env, budget)
+        again = measure.run_child(python, "dag-rebuild", args, ws, env, budget)
         if not again.ok:
             return again
-        start = measure.run_child(python, 'startup', {'library': library}, ws, env, budget)
+        start = measure.run_child(python, "startup", {"library": library}, ws, env, budget)
         if not start.ok:
             return start
     return {
-        'first_ms': first.report['first']['total_s'] / n * 1e3,
-        'first_total_s': first.report['first']['total_s'],
-        'first_construct_s': first.report['first']['construct_s'],
-        'same_ms': first.report['rebuild']['total_s'] / n * 1e3,
-        'same_total_s': first.report['rebuild']['total_s'],
-        'new_total_s': again.wall_s,
-        'startup_s': start.wall_s,
-        'new_inprocess_ms': again.report['rebuild']['total_s'] / n * 1e3,
-        'first_rss_mb': first.maxrss_mb,
-        'new_rss_mb': again.maxrss_mb,
-        'startup_rss_mb': start.maxrss_mb,
+        "first_ms": first.report["first"]["total_s"] / n * 1e3,
+        "first_total_s": first.report["first"]["total_s"],
+        "first_construct_s": first.report["first"]["construct_s"],
+        "same_ms": first.report["rebuild"]["total_s"] / n * 1e3,
+        "same_total_s": first.report["rebuild"]["total_s"],
+        "new_total_s": again.wall_s,
+        "startup_s": start.wall_s,
+        "new_inprocess_ms": again.report["rebuild"]["total_s"] / n * 1e3,
+        "first_rss_mb": first.maxrss_mb,
+        "new_rss_mb": again.maxrss_mb,
+        "startup_rss_mb": start.maxrss_mb,
     }
 
 
@@ -47,26 +47,26 @@ def measure_scenario(s: Settings, library: str, shape: str, n: int) -> dict[str,
     """All repeats of one scenario: samples per metric, or a label saying why there are none."""
     samples: dict[str, list[float]] = {}
     for i in range(s.repeat):
-        s.log(f'  dag {library} {shape} N={n} repeat {i + 1}/{s.repeat}')
+        s.log(f"  dag {library} {shape} N={n} repeat {i + 1}/{s.repeat}")
         once = measure_once(s, library, shape, n)
         if isinstance(once, measure.Outcome):
-            s.log(f'    failed: {once.failure()}\n{once.stderr_tail[-1500:]}')
+            s.log(f"    failed: {once.failure()}\n{once.stderr_tail[-1500:]}")
             return once.failure()
         for key, value in once.items():
             samples.setdefault(key, []).append(value)
     # Differences of medians: a per-repeat difference would carry the start-up's noise twice.
-    above = measure.median(samples['new_total_s']) - measure.median(samples['startup_s'])
-    samples['new_ms'] = [above / n * 1e3]
+    above = measure.median(samples["new_total_s"]) - measure.median(samples["startup_s"])
+    samples["new_ms"] = [above / n * 1e3]
     return samples
 
 
 def skip_reason(s: Settings, library: str, shape: str, n: int, failed: dict[tuple[str, str], int]) -> str:
     """Why a scenario is not run for a library ('' when it is run)."""
     if (library, shape) in failed:
-        return f'skipped (failed at N={failed[library, shape]})'
-    if library == 'gokart' and shape == 'chain' and n > s.gokart_max_chain:
-        return f'skipped (chain > {s.gokart_max_chain})'
-    return ''
+        return f"skipped (failed at N={failed[library, shape]})"
+    if library == "gokart" and shape == "chain" and n > s.gokart_max_chain:
+        return f"skipped (chain > {s.gokart_max_chain})"
+    return ""
 
 
 def collect(s: Settings) -> dict[tuple[str, int], dict[str, dict[str, list[float]] | str]]:
@@ -92,41 +92,65 @@ def _median(found: dict[str, list[float]] | str, key: str) -> float | str:
     return measure.median(found[key])
 
 
-def _row(s: Settings, shape: str, n: int, per_lib: dict[str, Any], metric: str, key: str, unit: str,
-         details: dict[str, tuple[str, str]] | None = None) -> Row:
+def _row(
+    s: Settings,
+    shape: str,
+    n: int,
+    per_lib: dict[str, Any],
+    metric: str,
+    key: str,
+    unit: str,
+    details: dict[str, tuple[str, str]] | None = None,
+) -> Row:
     """A table row of one metric's medians; ``details`` maps a label to (metric key, unit) shown beside it."""
-    row = Row('dag', f'{shape} N={n}', metric, unit)
+    row = Row("dag", f"{shape} N={n}", metric, unit)
     for library, found in per_lib.items():
         row.values[library] = _median(found, key)
         row.samples[library] = found
         if details and not isinstance(found, str):
-            row.details[library] = ', '.join(
-                f'{label} {measure.median(found[k]):.3g} {u}' for label, (k, u) in details.items())
+            row.details[library] = ", ".join(
+                f"{label} {measure.median(found[k]):.3g} {u}" for label, (k, u) in details.items()
+            )
     return row
 
 
 def _target(row: Row, limit: float, text: str) -> Row:
     """Attach an upper-bound target on the kartwheel value."""
     row.target = text
-    value = row.values.get('kartwheel')
+    value = row.values.get("kartwheel")
     row.passed = value <= limit if isinstance(value, float | int) else (False if value else None)
     return row
 
 
 def rows_for(s: Settings, shape: str, n: int, per_lib: dict[str, Any]) -> list[Row]:
     """The rows of one shape and size."""
-    first = _row(s, shape, n, per_lib, 'first build', 'first_ms', 'ms/task',
-                 {'total': ('first_total_s', 's')})
-    same = _row(s, shape, n, per_lib, 'no-op rebuild, same process', 'same_ms', 'ms/task',
-                {'total': ('same_total_s', 's')})
-    new = _row(s, shape, n, per_lib, 'no-op rebuild, new process, above start-up', 'new_ms', 'ms/task',
-               {'total': ('new_total_s', 's'), 'start-up': ('startup_s', 's'),
-                'in-process': ('new_inprocess_ms', 'ms/task')})
-    rss = _row(s, shape, n, per_lib, 'peak RSS, first build', 'first_rss_mb', 'MB',
-               {'new-process rebuild': ('new_rss_mb', 'MB'), 'bare start-up': ('startup_rss_mb', 'MB')})
+    first = _row(s, shape, n, per_lib, "first build", "first_ms", "ms/task", {"total": ("first_total_s", "s")})
+    same = _row(
+        s, shape, n, per_lib, "no-op rebuild, same process", "same_ms", "ms/task", {"total": ("same_total_s", "s")}
+    )
+    new = _row(
+        s,
+        shape,
+        n,
+        per_lib,
+        "no-op rebuild, new process, above start-up",
+        "new_ms",
+        "ms/task",
+        {"total": ("new_total_s", "s"), "start-up": ("startup_s", "s"), "in-process": ("new_inprocess_ms", "ms/task")},
+    )
+    rss = _row(
+        s,
+        shape,
+        n,
+        per_lib,
+        "peak RSS, first build",
+        "first_rss_mb",
+        "MB",
+        {"new-process rebuild": ("new_rss_mb", "MB"), "bare start-up": ("startup_rss_mb", "MB")},
+    )
     if n == TARGET_N:
-        _target(first, FIRST_BUILD_MS, f'<= {FIRST_BUILD_MS} ms/task')
-        _target(new, NEW_PROCESS_MS, f'<= {NEW_PROCESS_MS} ms/task + start-up')
+        _target(first, FIRST_BUILD_MS, f"<= {FIRST_BUILD_MS} ms/task")
+        _target(new, NEW_PROCESS_MS, f"<= {NEW_PROCESS_MS} ms/task + start-up")
     return [first, same, new, rss]
 
 
@@ -135,13 +159,15 @@ def flatness_row(s: Settings, shape: str, results: dict[tuple[str, int], dict[st
     small, large = min(s.sizes), max(s.sizes)
     if small == large:
         return None
-    row = Row('dag', f'{shape} N={large} vs N={small}', 'first build, per-task growth', 'x')
+    row = Row("dag", f"{shape} N={large} vs N={small}", "first build, per-task growth", "x")
     for library in s.libraries:
-        lo, hi = _median(results[shape, small][library], 'first_ms'), _median(
-            results[shape, large][library], 'first_ms')
+        lo, hi = (
+            _median(results[shape, small][library], "first_ms"),
+            _median(results[shape, large][library], "first_ms"),
+        )
         row.values[library] = hi / lo if isinstance(lo, float) and isinstance(hi, float) else None
     if small == 100 and large == TARGET_N:
-        _target(row, FLATNESS, f'<= {FLATNESS}x')
+        _target(row, FLATNESS, f"<= {FLATNESS}x")
     return row
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-CHILD = HERE / 'child.py'
+CHILD = HERE / "child.py"
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Outcome:
     returncode: int
     timed_out: bool = False
     report: dict[str, Any] = field(default_factory=dict)
-    stderr_tail: str = ''
+    stderr_tail: str = ""
 
     @property
     def ok(self) -> bool:
@@ -40,9 +40,9 @@ class Outcome:
     def failure(self) -> str:
         """A short label for a failed run, for the table."""
         if self.timed_out:
-            return f'timeout (> {self.wall_s:.0f} s)'
-        last = self.stderr_tail.strip().splitlines()[-1:] or [f'exit {self.returncode}']
-        return f'error: {last[0][:80]}'
+            return f"timeout (> {self.wall_s:.0f} s)"
+        last = self.stderr_tail.strip().splitlines()[-1:] or [f"exit {self.returncode}"]
+        return f"error: {last[0][:80]}"
 
 
 def _kill_group(proc: subprocess.Popen[bytes], flag: list[bool]) -> None:
@@ -52,8 +52,7 @@ def _kill_group(proc: subprocess.Popen[bytes], flag: list[bool]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_command(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
-                timeout: float = 600.0) -> Outcome:
+def run_command(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600.0) -> Outcome:
     """Run ``cmd`` to completion (or kill it after ``timeout`` s); rusage comes from wait4 on this child."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -66,17 +65,21 @@ def run_command(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
-        tail = err.read()[-4000:].decode(errors='replace')
-    return Outcome(wall_s=wall, maxrss_mb=usage.ru_maxrss / 1024, returncode=proc.returncode,
-                   timed_out=bool(timed_out), stderr_tail=tail)
+        tail = err.read()[-4000:].decode(errors="replace")
+    return Outcome(
+        wall_s=wall,
+        maxrss_mb=usage.ru_maxrss / 1024,
+        returncode=proc.returncode,
+        timed_out=bool(timed_out),
+        stderr_tail=tail,
+    )
 
 
-def run_child(python: str, mode: str, args: dict[str, Any], cwd: Path, env: dict[str, str],
-              timeout: float) -> Outcome:
+def run_child(python: str, mode: str, args: dict[str, Any], cwd: Path, env: dict[str, str], timeout: float) -> Outcome:
     """Run ``child.py <mode>`` with JSON arguments; attach the report it writes to a file."""
-    fd, report_path = tempfile.mkstemp(suffix='.json', dir=cwd)
+    fd, report_path = tempfile.mkstemp(suffix=".json", dir=cwd)
     os.close(fd)
-    payload = json.dumps({**args, 'report': report_path})
+    payload = json.dumps({**args, "report": report_path})
     outcome = run_command([python, str(CHILD), mode, payload], cwd=cwd, env=env, timeout=timeout)
     text = Path(report_path).read_text()
     Path(report_path).unlink()
@@ -84,7 +87,7 @@ def run_child(python: str, mode: str, args: dict[str, Any], cwd: Path, env: dict
         outcome.report = json.loads(text)
     elif outcome.ok:
         outcome.returncode = -1
-        outcome.stderr_tail += '\nchild wrote no report'
+        outcome.stderr_tail += "\nchild wrote no report"
     return outcome
 
 
@@ -104,7 +107,7 @@ class Workspace:
 
     def __init__(self, root: Path) -> None:
         root.mkdir(parents=True, exist_ok=True)
-        self.path = Path(tempfile.mkdtemp(prefix='ws-', dir=root))
+        self.path = Path(tempfile.mkdtemp(prefix="ws-", dir=root))
 
     def __enter__(self) -> Path:
         os.sync()  # what earlier measurements wrote reaches the disk before this one starts
@@ -122,14 +125,14 @@ def remove_workspaces() -> None:
 
 def child_env(library: str, repo: Path) -> dict[str, str]:
     """The environment for a child: the repository's runtime first on the path when measuring kartwheel."""
-    env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
-    if library == 'kartwheel':
-        env['PYTHONPATH'] = str(repo / 'runtime')
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if library == "kartwheel":
+        env["PYTHONPATH"] = str(repo / "runtime")
     return env
 
 
 def interpreter(library: str, gokart_python: str | None) -> str:
     """The Python interpreter that runs a library's side of the benchmark."""
-    if library == 'gokart' and gokart_python:
+    if library == "gokart" and gokart_python:
         return gokart_python
     return sys.executable

@@ -1,7 +1,7 @@
 """Run kartwheel's speed and memory benchmarks, optionally against gokart; print a table and write JSON.
 
-    python benchmarks/run.py [--against gokart] [--suite dag,throughput,coldstart,workers]
-                             [--sizes 100,1000,10000] [--repeat 5] [--json out.json] [--quick]
+python benchmarks/run.py [--against gokart] [--suite dag,throughput,coldstart,workers]
+                         [--sizes 100,1000,10000] [--repeat 5] [--json out.json] [--quick]
 """
 
 from __future__ import annotations
@@ -25,42 +25,51 @@ from report import Row, table_lines, write_json
 from settings import REPO, SUITES, Settings, quick
 
 RUNNERS: dict[str, Callable[[Settings], list[Row]]] = {
-    'dag': dag.run,
-    'throughput': throughput.run,
-    'coldstart': coldstart.run,
-    'workers': workers.run,
+    "dag": dag.run,
+    "throughput": throughput.run,
+    "coldstart": coldstart.run,
+    "workers": workers.run,
 }
-DEFAULT_JSON = REPO / 'benchmarks' / 'results' / 'latest.json'
+DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
 
 
 def _csv(text: str) -> list[str]:
     """A comma-separated option as a list."""
-    return [part.strip() for part in text.split(',') if part.strip()]
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
-    p.add_argument('--against', choices=['gokart'], help='also run every scenario on this library')
-    p.add_argument('--libraries', default='kartwheel',
-                   help='libraries to measure, comma-separated (default: kartwheel)')
-    p.add_argument('--suite', default=','.join(SUITES), help=f'suites to run (default: {",".join(SUITES)})')
-    p.add_argument('--sizes', default='100,1000,10000', help='DAG sizes (tasks per graph)')
-    p.add_argument('--shapes', default='chain,fanin,tree', help='DAG shapes')
-    p.add_argument('--repeat', type=int, default=5, help='runs per measurement; the table shows the median')
-    p.add_argument('--json', type=Path, default=DEFAULT_JSON, help='where to write the JSON results')
-    p.add_argument('--quick', action='store_true', help='small sizes and fewer repeats (about two minutes)')
-    p.add_argument('--timeout', type=float, default=1800.0, help='seconds per kartwheel measurement')
-    p.add_argument('--gokart-timeout', type=float, default=600.0, help='seconds per gokart measurement')
-    p.add_argument('--gokart-max-chain', type=int, default=1000,
-                   help='longest gokart chain to attempt (its hashing is quadratic in depth)')
-    p.add_argument('--gokart-python', help='interpreter with gokart installed, if not this one')
-    p.add_argument('--array-mb', type=int, default=1024, help='size of the numpy array payload in MiB')
-    p.add_argument('--objects-mb', type=int, default=100, help='pickled size of the object-graph payload')
-    p.add_argument('--tmp-dir', type=Path, default=REPO / 'benchmarks' / 'results' / 'tmp',
-                   help='where temporary workspaces go (keep it on the disk you want to measure)')
-    p.add_argument('--table', type=Path, help='also write the table to this text file')
-    p.add_argument('-q', '--quiet', action='store_true', help='no progress on stderr')
+    p.add_argument("--against", choices=["gokart"], help="also run every scenario on this library")
+    p.add_argument(
+        "--libraries", default="kartwheel", help="libraries to measure, comma-separated (default: kartwheel)"
+    )
+    p.add_argument("--suite", default=",".join(SUITES), help=f"suites to run (default: {','.join(SUITES)})")
+    p.add_argument("--sizes", default="100,1000,10000", help="DAG sizes (tasks per graph)")
+    p.add_argument("--shapes", default="chain,fanin,tree", help="DAG shapes")
+    p.add_argument("--repeat", type=int, default=5, help="runs per measurement; the table shows the median")
+    p.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the JSON results")
+    p.add_argument("--quick", action="store_true", help="small sizes and fewer repeats (about two minutes)")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds per kartwheel measurement")
+    p.add_argument("--gokart-timeout", type=float, default=600.0, help="seconds per gokart measurement")
+    p.add_argument(
+        "--gokart-max-chain",
+        type=int,
+        default=1000,
+        help="longest gokart chain to attempt (its hashing is quadratic in depth)",
+    )
+    p.add_argument("--gokart-python", help="interpreter with gokart installed, if not this one")
+    p.add_argument("--array-mb", type=int, default=1024, help="size of the numpy array payload in MiB")
+    p.add_argument("--objects-mb", type=int, default=100, help="pickled size of the object-graph payload")
+    p.add_argument(
+        "--tmp-dir",
+        type=Path,
+        default=REPO / "benchmarks" / "results" / "tmp",
+        help="where temporary workspaces go (keep it on the disk you want to measure)",
+    )
+    p.add_argument("--table", type=Path, help="also write the table to this text file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     return p.parse_args(argv)
 
 
@@ -72,37 +81,47 @@ def settings_from(args: argparse.Namespace) -> Settings:
     suites = _csv(args.suite)
     unknown = [name for name in suites if name not in RUNNERS]
     if unknown:
-        raise SystemExit(f'unknown suite(s) {unknown}; choose from {list(RUNNERS)}')
-    s = Settings(libraries=libraries, suites=suites, sizes=[int(n) for n in _csv(args.sizes)],
-                 shapes=_csv(args.shapes), repeat=args.repeat, timeout=args.timeout,
-                 gokart_timeout=args.gokart_timeout, gokart_max_chain=args.gokart_max_chain,
-                 gokart_python=args.gokart_python, array_mb=args.array_mb, objects_mb=args.objects_mb,
-                 tmp_root=args.tmp_dir.resolve(), verbose=not args.quiet)
+        raise SystemExit(f"unknown suite(s) {unknown}; choose from {list(RUNNERS)}")
+    s = Settings(
+        libraries=libraries,
+        suites=suites,
+        sizes=[int(n) for n in _csv(args.sizes)],
+        shapes=_csv(args.shapes),
+        repeat=args.repeat,
+        timeout=args.timeout,
+        gokart_timeout=args.gokart_timeout,
+        gokart_max_chain=args.gokart_max_chain,
+        gokart_python=args.gokart_python,
+        array_mb=args.array_mb,
+        objects_mb=args.objects_mb,
+        tmp_root=args.tmp_dir.resolve(),
+        verbose=not args.quiet,
+    )
     return quick(s) if args.quick else s
 
 
 def available(s: Settings, library: str) -> str:
     """'' when the library imports with the API the benchmarks use, else why not."""
-    names = ('TaskOnKart', 'build', 'TaskInstanceParameter', 'ListTaskInstanceParameter')
-    probe = f'import {library} as m; ' + '; '.join(f'm.{name}' for name in names)
-    done = subprocess.run([s.python(library), '-c', probe], capture_output=True, text=True,
-                          env=s.env(library), check=False)
+    names = ("TaskOnKart", "build", "TaskInstanceParameter", "ListTaskInstanceParameter")
+    probe = f"import {library} as m; " + "; ".join(f"m.{name}" for name in names)
+    done = subprocess.run(
+        [s.python(library), "-c", probe], capture_output=True, text=True, env=s.env(library), check=False
+    )
     if done.returncode == 0:
-        return ''
-    return (done.stderr.strip().splitlines() or ['failed'])[-1]
+        return ""
+    return (done.stderr.strip().splitlines() or ["failed"])[-1]
 
 
 def versions(s: Settings) -> dict[str, str]:
     """Versions of the measured libraries and of luigi, as their interpreters see them."""
     found = {}
-    for library in [*s.libraries, 'luigi']:
-        code = f'import importlib.metadata as m; print(m.version({library!r}))'
-        if library == 'kartwheel':
+    for library in [*s.libraries, "luigi"]:
+        code = f"import importlib.metadata as m; print(m.version({library!r}))"
+        if library == "kartwheel":
             code = 'import kartwheel; print(getattr(kartwheel, "__version__", "?"))'
-        python = s.python('gokart' if library == 'luigi' and 'gokart' in s.libraries else library)
-        done = subprocess.run([python, '-c', code], capture_output=True, text=True,
-                              env=s.env(library), check=False)
-        found[library] = done.stdout.strip() or 'unavailable'
+        python = s.python("gokart" if library == "luigi" and "gokart" in s.libraries else library)
+        done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=s.env(library), check=False)
+        found[library] = done.stdout.strip() or "unavailable"
     return found
 
 
@@ -114,26 +133,26 @@ def main(argv: list[str] | None = None) -> int:
     for library in list(s.libraries):
         reason = available(s, library)
         if reason:
-            s.log(f'{library} is not usable, skipping it: {reason}')
+            s.log(f"{library} is not usable, skipping it: {reason}")
             s.libraries.remove(library)
     if not s.libraries:
-        raise SystemExit('no library to measure')
+        raise SystemExit("no library to measure")
     started = time.perf_counter()
     rows: list[Row] = []
     try:
         for suite in s.suites:
-            s.log(f'suite {suite}')
+            s.log(f"suite {suite}")
             rows += RUNNERS[suite](s)
     finally:
         measure.remove_workspaces()
     lines = table_lines(rows, s.libraries)
-    print('\n'.join(lines))
-    print(f'\n{len(rows)} rows in {time.perf_counter() - started:.0f} s; JSON in {args.json}')
+    print("\n".join(lines))
+    print(f"\n{len(rows)} rows in {time.perf_counter() - started:.0f} s; JSON in {args.json}")
     write_json(args.json, rows, s.as_dict(), versions(s))
     if args.table:
-        args.table.write_text('\n'.join(lines) + '\n')
+        args.table.write_text("\n".join(lines) + "\n")
     return 0
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     sys.exit(main())

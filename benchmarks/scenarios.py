@@ -10,8 +10,8 @@ from typing import Any
 
 import luigi
 
-LIBRARIES = ('kartwheel', 'gokart')
-SHAPES = ('chain', 'fanin', 'tree')
+LIBRARIES = ("kartwheel", "gokart")
+SHAPES = ("chain", "fanin", "tree")
 
 # Results that tasks running in this process hand back to the measuring code (workers=1 runs in-process).
 PROBES: dict[str, float] = {}
@@ -23,7 +23,7 @@ _BEFORE_LOAD: list[Callable[[], None]] = []
 def load_library(name: str) -> types.ModuleType:
     """Import the library under test by name."""
     if name not in LIBRARIES:
-        raise ValueError(f'unknown library {name!r}; expected one of {LIBRARIES}')
+        raise ValueError(f"unknown library {name!r}; expected one of {LIBRARIES}")
     return importlib.import_module(name)
 
 
@@ -54,7 +54,7 @@ def _define_dag_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> None:
         prev = lib.TaskInstanceParameter()
 
         def run(self) -> None:
-            self.dump(self.load('prev') + 1)
+            self.dump(self.load("prev") + 1)
 
     class BenchNode(lib.TaskOnKart):
         """A task with a list of upstream tasks: dumps the sum of their ints plus one."""
@@ -63,7 +63,7 @@ def _define_dag_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> None:
         children = lib.ListTaskInstanceParameter()
 
         def run(self) -> None:
-            self.dump(sum(self.load('children')) + 1)
+            self.dump(sum(self.load("children")) + 1)
 
     ns.Leaf, ns.Link, ns.Node = BenchLeaf, BenchLink, BenchNode
 
@@ -77,10 +77,10 @@ def _define_payload_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> N
         kind = luigi.Parameter()
 
         def run(self) -> None:
-            obj = PAYLOAD.pop('obj')
+            obj = PAYLOAD.pop("obj")
             started = time.perf_counter()
             self.dump(obj)
-            PROBES['dump_s'] = time.perf_counter() - started
+            PROBES["dump_s"] = time.perf_counter() - started
 
     class BenchConsume(lib.TaskOnKart):
         """Loads the producer's payload, records the load's seconds in PROBES and keeps the object."""
@@ -90,9 +90,9 @@ def _define_payload_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> N
         def run(self) -> None:
             before_load()
             started = time.perf_counter()
-            obj = self.load('src')
-            PROBES['load_s'] = time.perf_counter() - started
-            PAYLOAD['loaded'] = obj
+            obj = self.load("src")
+            PROBES["load_s"] = time.perf_counter() - started
+            PAYLOAD["loaded"] = obj
             self.dump(0)
 
     ns.Produce, ns.Consume = BenchProduce, BenchConsume
@@ -157,9 +157,9 @@ def tree(ns: types.SimpleNamespace, n: int) -> Any:
 
 def make_graph(ns: types.SimpleNamespace, shape: str, n: int) -> Any:
     """The root task of a graph of ``n`` trivial tasks in the given shape."""
-    builders = {'chain': chain, 'fanin': fanin, 'tree': tree}
+    builders = {"chain": chain, "fanin": fanin, "tree": tree}
     if shape not in builders:
-        raise ValueError(f'unknown shape {shape!r}; expected one of {SHAPES}')
+        raise ValueError(f"unknown shape {shape!r}; expected one of {SHAPES}")
     return builders[shape](ns, n)
 
 

@@ -10,17 +10,17 @@ from typing import Any
 import measure
 
 REPO = Path(__file__).resolve().parent.parent
-SUITES = ('dag', 'throughput', 'coldstart', 'workers')
+SUITES = ("dag", "throughput", "coldstart", "workers")
 
 
 @dataclass
 class Settings:
     """Everything the suites need to know about this run."""
 
-    libraries: list[str] = field(default_factory=lambda: ['kartwheel'])
+    libraries: list[str] = field(default_factory=lambda: ["kartwheel"])
     suites: list[str] = field(default_factory=lambda: list(SUITES))
     sizes: list[int] = field(default_factory=lambda: [100, 1000, 10000])
-    shapes: list[str] = field(default_factory=lambda: ['chain', 'fanin', 'tree'])
+    shapes: list[str] = field(default_factory=lambda: ["chain", "fanin", "tree"])
     repeat: int = 5
     timeout: float = 1800.0
     gokart_timeout: float = 600.0
@@ -30,7 +30,7 @@ class Settings:
     objects_mb: int = 100
     cpu_tasks: int = 8
     cpu_seconds: float = 0.5
-    tmp_root: Path = REPO / 'benchmarks' / 'results' / 'tmp'
+    tmp_root: Path = REPO / "benchmarks" / "results" / "tmp"
     verbose: bool = True
 
     def python(self, library: str) -> str:
@@ -39,7 +39,7 @@ class Settings:
 
     def budget(self, library: str) -> float:
         """Seconds one measurement of a library may take before it counts as a timeout."""
-        return self.gokart_timeout if library == 'gokart' else self.timeout
+        return self.gokart_timeout if library == "gokart" else self.timeout
 
     def env(self, library: str) -> dict[str, str]:
         """The environment of a library's child processes."""

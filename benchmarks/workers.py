@@ -15,7 +15,7 @@ CALIBRATION_WORK = 200_000
 
 def calibrate(seconds: float) -> int:
     """The ``burn`` work that takes about ``seconds`` of CPU on this machine (best of three)."""
-    best = float('inf')
+    best = float("inf")
     for _ in range(3):
         started = time.process_time()
         scenarios.burn(CALIBRATION_WORK)
@@ -28,37 +28,36 @@ def samples_for(s: Settings, library: str, work: int) -> dict[str, list[float]] 
     samples: dict[str, list[float]] = {}
     for i in range(s.repeat):
         for workers in (1, 2):
-            s.log(f'  workers {library} {s.cpu_tasks} tasks workers={workers} repeat {i + 1}/{s.repeat}')
-            args = {'library': library, 'tasks': s.cpu_tasks, 'work': work, 'workers': workers}
+            s.log(f"  workers {library} {s.cpu_tasks} tasks workers={workers} repeat {i + 1}/{s.repeat}")
+            args = {"library": library, "tasks": s.cpu_tasks, "work": work, "workers": workers}
             with measure.Workspace(s.tmp_root) as ws:
-                out = measure.run_child(s.python(library), 'workers', args, ws, s.env(library),
-                                        s.budget(library))
+                out = measure.run_child(s.python(library), "workers", args, ws, s.env(library), s.budget(library))
             if not out.ok:
-                s.log(f'    failed: {out.failure()}\n{out.stderr_tail[-1500:]}')
+                s.log(f"    failed: {out.failure()}\n{out.stderr_tail[-1500:]}")
                 return out.failure()
-            samples.setdefault(f'w{workers}_s', []).append(out.report['seconds'])
-            samples.setdefault(f'w{workers}_rss_mb', []).append(out.maxrss_mb)
-        samples.setdefault('ratio', []).append(samples['w2_s'][-1] / samples['w1_s'][-1])
+            samples.setdefault(f"w{workers}_s", []).append(out.report["seconds"])
+            samples.setdefault(f"w{workers}_rss_mb", []).append(out.maxrss_mb)
+        samples.setdefault("ratio", []).append(samples["w2_s"][-1] / samples["w1_s"][-1])
     return samples
 
 
 def run(s: Settings) -> list[Row]:
     """Run the workers suite and return its rows."""
     work = calibrate(s.cpu_seconds)
-    scenario = f'fan-in of {s.cpu_tasks} x {s.cpu_seconds:g} s CPU'
+    scenario = f"fan-in of {s.cpu_tasks} x {s.cpu_seconds:g} s CPU"
     per = {library: samples_for(s, library, work) for library in s.libraries}
     rows = []
     for workers in (1, 2):
-        row = Row('workers', scenario, f'build, workers={workers}', 's')
+        row = Row("workers", scenario, f"build, workers={workers}", "s")
         for library, found in per.items():
-            row.values[library] = found if isinstance(found, str) else measure.median(found[f'w{workers}_s'])
+            row.values[library] = found if isinstance(found, str) else measure.median(found[f"w{workers}_s"])
             if not isinstance(found, str):
-                row.details[library] = f'peak RSS {measure.median(found[f"w{workers}_rss_mb"]):.0f} MB'
+                row.details[library] = f"peak RSS {measure.median(found[f'w{workers}_rss_mb']):.0f} MB"
             row.samples[library] = found
         rows.append(row)
-    ratio = Row('workers', scenario, 'workers=2 / workers=1', 'x', target=f'<= {SPEEDUP_RATIO}x')
+    ratio = Row("workers", scenario, "workers=2 / workers=1", "x", target=f"<= {SPEEDUP_RATIO}x")
     for library, found in per.items():
-        ratio.values[library] = found if isinstance(found, str) else measure.median(found['ratio'])
-    value = ratio.values.get('kartwheel')
-    ratio.passed = None if 'kartwheel' not in per else (isinstance(value, float) and value <= SPEEDUP_RATIO)
+        ratio.values[library] = found if isinstance(found, str) else measure.median(found["ratio"])
+    value = ratio.values.get("kartwheel")
+    ratio.passed = None if "kartwheel" not in per else (isinstance(value, float) and value <= SPEEDUP_RATIO)
     return [*rows, ratio]

@@ -35,7 +35,7 @@ class HookError(RuntimeError):
 
 def rendered_answers() -> dict[str, object]:
     """Return the answers cookiecutter rendered into this file (only meaningful in the rendered copy)."""
-    return json.loads(r'''{{ cookiecutter | tojson }}''')
+    return json.loads(r"""{{ cookiecutter | tojson }}""")
 
 
 def is_template_repo(path: Path) -> bool:

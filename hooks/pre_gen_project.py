@@ -54,7 +54,7 @@ class AnswerError(ValueError):
 def _shown(value: str, limit: int = 60) -> str:
     """Quote an answer for an error message so that spaces and odd characters stay visible; cut long ones."""
     shown = json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= limit else f"{shown[: limit - 4]}...\""
+    return shown if len(shown) <= limit else f'{shown[: limit - 4]}..."'
 
 
 def _unprintable(value: str) -> str | None:
@@ -93,8 +93,7 @@ def check_project_name(value: str) -> None:
     bad = sorted({char for char in value if char in FORBIDDEN_PATH_CHARACTERS})
     if bad:
         raise AnswerError(
-            f"project_name={_shown(value)} contains {' '.join(bad)}, "
-            f"which some filesystems refuse; {accepted}"
+            f"project_name={_shown(value)} contains {' '.join(bad)}, which some filesystems refuse; {accepted}"
         )
     if value.endswith("."):
         raise AnswerError(f"project_name={_shown(value)} ends with a dot, which Windows drops; {accepted}")
@@ -129,9 +128,7 @@ def check_package_name(value: str) -> None:
             f"lower-case letters, digits or underscores ({example})"
         )
     if keyword.iskeyword(value):
-        raise AnswerError(
-            f"package_name={_shown(value)} is a Python keyword; choose another name ({example})"
-        )
+        raise AnswerError(f"package_name={_shown(value)} is a Python keyword; choose another name ({example})")
     if value in shadowed_modules():
         raise AnswerError(
             f"package_name={_shown(value)} would shadow the module {value!r} that the project imports; "
@@ -182,9 +179,7 @@ def check_project_dir(answers: Mapping[str, object]) -> None:
     """Make sure the folder cookiecutter created is the project name itself, not a sanitised stand-in."""
     project_dir = answers.get("__project_dir")
     if project_dir is not None and project_dir != answers.get("project_name"):
-        raise AnswerError(
-            f"__project_dir={_shown(str(project_dir))} must not be set by hand; it follows project_name"
-        )
+        raise AnswerError(f"__project_dir={_shown(str(project_dir))} must not be set by hand; it follows project_name")
 
 
 def validate_answers(answers: Mapping[str, object]) -> None:

@@ -110,4 +110,3 @@ def build(
         return True
     outputs = [load_targets(task.output()) for task in task_list]
     return outputs if isinstance(tasks, list) else outputs[0]
-

@@ -37,9 +37,7 @@ def _parser() -> LuigiConfigParser:
     if not isinstance(parser._interpolation, CombinedInterpolation) or not any(
         isinstance(item, _EnvironmentFallbackInterpolation) for item in parser._interpolation._interpolations
     ):
-        parser._interpolation = CombinedInterpolation(
-            [_EnvironmentFallbackInterpolation(), EnvironmentInterpolation()]
-        )
+        parser._interpolation = CombinedInterpolation([_EnvironmentFallbackInterpolation(), EnvironmentInterpolation()])
     return parser
 
 
@@ -79,8 +77,10 @@ def _as_text(value: Any) -> str:
 def _apply_toml_files(parser: LuigiConfigParser) -> None:
     for path in _toml_files:
         parser.read_dict(
-            {section: {key: _as_text(value) for key, value in options.items()}
-             for section, options in _read_toml(path).items()}
+            {
+                section: {key: _as_text(value) for key, value in options.items()}
+                for section, options in _read_toml(path).items()
+            }
         )
 
 

@@ -220,9 +220,7 @@ def register_format(suffix: str, file_format: FileFormat | type[FileFormat]) -> 
     if isinstance(file_format, type) and issubclass(file_format, FileFormat):
         file_format = file_format()
     if not isinstance(file_format, FileFormat):
-        raise TypeError(
-            f"register_format needs a FileFormat subclass or instance, got {type(file_format).__name__}"
-        )
+        raise TypeError(f"register_format needs a FileFormat subclass or instance, got {type(file_format).__name__}")
     _FORMATS[suffix.lower()] = file_format
     _MATCH_ORDER[:] = _longest_first()
 

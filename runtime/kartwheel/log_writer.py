@@ -90,12 +90,14 @@ class LogWriter:
         if self._helper is None:
             self._helper = subprocess.Popen(
                 [sys.executable, "-I", "-S", os.path.join(os.path.dirname(__file__), "log_writer_process.py")],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                bufsize=0,
             )
             _widen_pipe(self._helper.stdin)
         view = memoryview(frame)
         while view:
-            view = view[self._helper.stdin.write(view):]
+            view = view[self._helper.stdin.write(view) :]
 
     def _give_up(self, reason: str) -> None:
         """Stop using a helper that failed; from now on every log is written inline."""

@@ -28,7 +28,7 @@ def write_file(path: str, data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 
@@ -39,9 +39,9 @@ def write_frame(body: bytes, errors: list[str]) -> None:
     while offset < len(body):
         path_size, data_size = FILE.unpack_from(body, offset)
         offset += FILE.size
-        path = body[offset:offset + path_size].decode("utf-8", "surrogateescape")
+        path = body[offset : offset + path_size].decode("utf-8", "surrogateescape")
         offset += path_size
-        data = body[offset:offset + data_size]
+        data = body[offset : offset + data_size]
         offset += data_size
         try:
             write_file(path, data)

@@ -82,10 +82,18 @@ class LocalScheduler(luigi.scheduler.Scheduler):
 
     # -- keeping the ready queue in step with every change luigi makes -----------------------------
 
-    def add_task(self, task_id: str | None = None, status: str = PENDING, deps: Any = None,
-                 new_deps: Any = None, resources: Any = None, **kwargs: Any) -> Any:
-        reply = super().add_task(task_id=task_id, status=status, deps=deps, new_deps=new_deps,
-                                 resources=resources, **kwargs)
+    def add_task(
+        self,
+        task_id: str | None = None,
+        status: str = PENDING,
+        deps: Any = None,
+        new_deps: Any = None,
+        resources: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        reply = super().add_task(
+            task_id=task_id, status=status, deps=deps, new_deps=new_deps, resources=resources, **kwargs
+        )
         self._uses_resources = self._uses_resources or bool(resources)
         for dep in list(deps or ()) + list(new_deps or ()):
             self._dependents[dep].add(task_id)
@@ -141,16 +149,32 @@ class LocalScheduler(luigi.scheduler.Scheduler):
 
     def _simple_case(self, assistant: bool) -> bool:
         state = self._state
-        return (not assistant and not self._paused and len(state._active_workers) == 1
-                and not state._task_batchers and not self._uses_resources)
+        return (
+            not assistant
+            and not self._paused
+            and len(state._active_workers) == 1
+            and not state._task_batchers
+            and not self._uses_resources
+        )
 
     def _counts(self) -> dict[str, Any]:
         pending = len(self._state._status_tasks[PENDING]) + len(self._state._status_tasks[luigi.scheduler.FAILED])
-        return {"n_pending_tasks": pending, "n_unique_pending": pending, "n_pending_last_scheduled": pending,
-                "worker_state": luigi.scheduler.WORKER_STATE_ACTIVE, "running_tasks": []}
+        return {
+            "n_pending_tasks": pending,
+            "n_unique_pending": pending,
+            "n_pending_last_scheduled": pending,
+            "worker_state": luigi.scheduler.WORKER_STATE_ACTIVE,
+            "running_tasks": [],
+        }
 
-    def get_work(self, host: str | None = None, assistant: bool = False, current_tasks: Any = None,
-                 worker: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    def get_work(
+        self,
+        host: str | None = None,
+        assistant: bool = False,
+        current_tasks: Any = None,
+        worker: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         now = time.time()
         if now - self._last_prune > PRUNE_INTERVAL_SECONDS:
             self._last_prune = now
@@ -171,8 +195,13 @@ class LocalScheduler(luigi.scheduler.Scheduler):
             best.resources_running = best.resources.copy()
             best.time_running = time.time()
             self._update_task_history(best, RUNNING, host=host)
-        return {**self._counts(), "task_id": best.id, "task_family": best.family,
-                "task_module": getattr(best, "module", None), "task_params": best.params}
+        return {
+            **self._counts(),
+            "task_id": best.id,
+            "task_family": best.family,
+            "task_module": getattr(best, "module", None),
+            "task_params": best.params,
+        }
 
     def _reclaimed_task(self, worker: str | None, current_tasks: Any) -> Any:
         """A task this worker runs but no longer reports, as luigi hands it back."""
@@ -188,8 +217,11 @@ class LocalScheduler(luigi.scheduler.Scheduler):
     def _next_ready(self, worker: str | None) -> Any:
         state = self._state
         if self._stale:
-            self._ready = [(-task.priority, task.time, task.id) for task in state._status_tasks[PENDING].values()
-                           if worker in task.workers and self._is_ready(task)]
+            self._ready = [
+                (-task.priority, task.time, task.id)
+                for task in state._status_tasks[PENDING].values()
+                if worker in task.workers and self._is_ready(task)
+            ]
             heapq.heapify(self._ready)
             self._stale = False
         while self._ready:
@@ -221,8 +253,9 @@ class Worker(luigi.worker.Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._outer_usr1 = _usr1_handler()
         super().__init__(*args, **kwargs)
-        self._in_process = (self.worker_processes <= 1 and not self._config.force_multiprocessing
-                            and not self._config.timeout)
+        self._in_process = (
+            self.worker_processes <= 1 and not self._config.force_multiprocessing and not self._config.timeout
+        )
         if self._in_process:
             self._task_result_queue.close()
             self._task_result_queue = _InProcessQueue()

@@ -43,9 +43,7 @@ class KartTarget(luigi.Target):
         except DumpError as exc:
             raise DumpError(f"cannot write {self.path}: {exc}") from exc
         except _UNWRITABLE as exc:
-            raise DumpError(
-                f"cannot write a {type(obj).__name__} to {self.path} with {self.format!r}: {exc}"
-            ) from exc
+            raise DumpError(f"cannot write a {type(obj).__name__} to {self.path} with {self.format!r}: {exc}") from exc
 
     def load(self) -> Any:
         """Read the object back; a missing or damaged file raises `LoadError` saying what to do."""

@@ -41,31 +41,45 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     """
 
     workspace_directory = luigi.Parameter(
-        default="./resources", significant=False, positional=False,
+        default="./resources",
+        significant=False,
+        positional=False,
         description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
     )
     rerun = ExplicitBoolParameter(
-        default=False, significant=False, positional=False,
+        default=False,
+        significant=False,
+        positional=False,
         description="Remove this task's outputs and run it again, even though they exist.",
     )
     strict_check = ExplicitBoolParameter(
-        default=False, significant=False, positional=False,
+        default=False,
+        significant=False,
+        positional=False,
         description="Count the task complete only while its inputs exist too.",
     )
     modification_time_check = ExplicitBoolParameter(
-        default=False, significant=False, positional=False,
+        default=False,
+        significant=False,
+        positional=False,
         description="Count the task incomplete when an input is newer than its outputs.",
     )
     significant = ExplicitBoolParameter(
-        default=True, significant=False, positional=False,
+        default=True,
+        significant=False,
+        positional=False,
         description="False leaves this task out of the hash of the tasks it is given to.",
     )
     fix_random_seed_methods = luigi.ListParameter(
-        default=DEFAULT_SEED_METHODS, significant=False, positional=False,
+        default=DEFAULT_SEED_METHODS,
+        significant=False,
+        positional=False,
         description="Functions called with the task's seed before run, e.g. random.seed.",
     )
     fix_random_seed_value = luigi.OptionalIntParameter(
-        default=None, significant=False, positional=False,
+        default=None,
+        significant=False,
+        positional=False,
         description="The seed; by default one derived from the task's hash.",
     )
 
@@ -88,7 +102,8 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     def _task_parameter_names(cls) -> list[str]:
         task_types = (TaskInstanceParameter, ListTaskInstanceParameter)
         return per_class(
-            cls, "_kartwheel_task_params",
+            cls,
+            "_kartwheel_task_params",
             lambda: [name for name, param in cls.get_params() if isinstance(param, task_types)],
         )
 
@@ -348,6 +363,7 @@ def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) 
 
 def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
     """A class's parameters by name, and its normalized defaults (parameters without one are left out)."""
+
     def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         by_name = dict(cls.get_params())
         defaults = {

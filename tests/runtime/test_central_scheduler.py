@@ -59,9 +59,19 @@ def luigid(tmp_path: Path) -> Iterator[int]:
     """A central scheduler on 127.0.0.1, stopped after the test."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", "import luigi.cmdline; luigi.cmdline.luigid()", "--address", "127.0.0.1",
-         "--port", str(port), "--state-path", str(tmp_path / "luigid.state")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            "import luigi.cmdline; luigi.cmdline.luigid()",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--state-path",
+            str(tmp_path / "luigid.state"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -82,8 +92,18 @@ def luigid(tmp_path: Path) -> Iterator[int]:
 def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
     (tmp_path / "pipeline.py").write_text(PIPELINE)
     (tmp_path / "markers").mkdir()
-    command = [sys.executable, "pipeline.py", "Total", "--workers", "2", "--no-lock",
-               "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
+    command = [
+        sys.executable,
+        "pipeline.py",
+        "Total",
+        "--workers",
+        "2",
+        "--no-lock",
+        "--scheduler-host",
+        "127.0.0.1",
+        "--scheduler-port",
+        str(luigid),
+    ]
     processes = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(process.communicate(timeout=120)[1], process.returncode)[::-1] for process in processes]
     for code, stderr in results:
@@ -100,8 +120,22 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
 def test_without_a_reachable_scheduler_the_run_fails(tmp_path):
     (tmp_path / "pipeline.py").write_text(PIPELINE)
     done = subprocess.run(
-        [sys.executable, "pipeline.py", "Total", "--scheduler-host", "127.0.0.1",
-         "--scheduler-port", str(free_port()), "--rpc-retry-attempts", "1", "--rpc-retry-wait", "0"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "pipeline.py",
+            "Total",
+            "--scheduler-host",
+            "127.0.0.1",
+            "--scheduler-port",
+            str(free_port()),
+            "--rpc-retry-attempts",
+            "1",
+            "--rpc-retry-wait",
+            "0",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode != 0

@@ -107,7 +107,9 @@ def test_task_that_dumps_nothing_fails(project):
 def test_console_script_runs_a_module_task(project):
     done = subprocess.run(
         [sys.executable, "-m", "kartwheel", "SampleTask", "--module", "sample", "--local-scheduler", "--param=m"],
-        cwd=project, capture_output=True, text=True,
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1

@@ -42,13 +42,17 @@ def write(tmp_path, name, text):
 
 def test_ini_sections_and_common_section(tmp_path, monkeypatch):
     monkeypatch.setenv("KW_SIZE", "12")
-    path = write(tmp_path, "param.ini", """
+    path = write(
+        tmp_path,
+        "param.ini",
+        """
         [TaskOnKart]
         workspace_directory = ${KW_WS}
         [Configured]
         name = from-ini
         size = %(KW_SIZE)s
-    """)
+    """,
+    )
     monkeypatch.setenv("KW_WS", str(tmp_path / "ws"))
     kartwheel.add_config(path)
     task = Configured()
@@ -58,22 +62,34 @@ def test_ini_sections_and_common_section(tmp_path, monkeypatch):
 
 
 def test_own_section_wins_over_common_section(tmp_path):
-    kartwheel.add_config(write(tmp_path, "a.ini", """
+    kartwheel.add_config(
+        write(
+            tmp_path,
+            "a.ini",
+            """
         [TaskOnKart]
         name = common
         [Configured]
         name = own
-    """))
+    """,
+        )
+    )
     assert Configured().name == "own"
 
 
 def test_toml_config(tmp_path):
-    kartwheel.add_config(write(tmp_path, "param.toml", """
+    kartwheel.add_config(
+        write(
+            tmp_path,
+            "param.toml",
+            """
         [Configured]
         name = "from-toml"
         size = 7
         tags = ["a", "b"]
-    """))
+    """,
+        )
+    )
     task = Configured()
     assert (task.name, task.size, task.tags) == ("from-toml", 7, ("a", "b"))
 
@@ -85,10 +101,14 @@ def test_missing_file_is_a_config_error(tmp_path):
 
 def test_missing_environment_variable_names_it(tmp_path, monkeypatch):
     monkeypatch.delenv("KW_UNSET_VARIABLE", raising=False)
-    path = write(tmp_path, "bad.ini", """
+    path = write(
+        tmp_path,
+        "bad.ini",
+        """
         [Configured]
         name = %(KW_UNSET_VARIABLE)s
-    """)
+    """,
+    )
     with pytest.raises(kartwheel.ConfigError, match=r"\[Configured\] name .*KW_UNSET_VARIABLE"):
         kartwheel.add_config(path)
 

@@ -111,13 +111,15 @@ def test_numpy_is_seeded_when_installed(workspace):
 
 def test_module_versions_lists_third_party_imports_only(tmp_path, monkeypatch):
     module = tmp_path / "uses_luigi_module.py"
-    module.write_text(textwrap.dedent("""
+    module.write_text(
+        textwrap.dedent("""
         import json
         import os.path
         import luigi
         from numpy import array
         import kartwheel
-    """))
+    """)
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     __import__("uses_luigi_module")
     import luigi

@@ -31,8 +31,11 @@ def chain(workspace: str, length: int, fail_at: int | None = None, weight_at: di
     node = None
     for index in range(length):
         node = Node(
-            name=f"n{index}", parents=[node] if node else [], fail=index == fail_at,
-            weight=(weight_at or {}).get(index, 1), workspace_directory=workspace,
+            name=f"n{index}",
+            parents=[node] if node else [],
+            fail=index == fail_at,
+            weight=(weight_at or {}).get(index, 1),
+            workspace_directory=workspace,
         )
     return node
 
@@ -48,12 +51,20 @@ def run_with(factory, root: Node, workers: int = 1) -> dict:
     """Build `root`; what ran, what exists afterwards, and luigi's status."""
     RUNS.clear()
     result = luigi.build(
-        [root], worker_scheduler_factory=factory, local_scheduler=True, detailed_summary=True,
-        log_level="CRITICAL", workers=workers,
+        [root],
+        worker_scheduler_factory=factory,
+        local_scheduler=True,
+        detailed_summary=True,
+        log_level="CRITICAL",
+        workers=workers,
     )
     existing = sorted(task.name for task in all_tasks(root) if task.complete())
-    return {"ran": collections.Counter(RUNS), "complete": existing, "status": result.status,
-            "output": root.output().load() if root.complete() else None}
+    return {
+        "ran": collections.Counter(RUNS),
+        "complete": existing,
+        "status": result.status,
+        "output": root.output().load() if root.complete() else None,
+    }
 
 
 def all_tasks(root: Node) -> list[Node]:

@@ -99,8 +99,10 @@ def test_load_of_unknown_input_name_lists_the_names(workspace):
 
 class OverridesRequires(kartwheel.TaskOnKart):
     def requires(self):
-        return {"nums": [First(value=5, workspace_directory=self.workspace_directory)],
-                "one": First(value=6, workspace_directory=self.workspace_directory)}
+        return {
+            "nums": [First(value=5, workspace_directory=self.workspace_directory)],
+            "one": First(value=6, workspace_directory=self.workspace_directory),
+        }
 
     def run(self):
         self.dump(self.load())

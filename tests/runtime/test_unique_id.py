@@ -31,8 +31,16 @@ def _tasks() -> dict[str, kartwheel.TaskOnKart]:
     leaf = Leafy()
     return {
         "defaults": leaf,
-        "values": Leafy(number=-7, ratio=1e-3, name="名前 ünïcode", flag=True, maybe=3,
-                        day=datetime.date(1999, 12, 31), items=[[1], {"k": "v"}], options={}),
+        "values": Leafy(
+            number=-7,
+            ratio=1e-3,
+            name="名前 ünïcode",
+            flag=True,
+            maybe=3,
+            day=datetime.date(1999, 12, 31),
+            items=[[1], {"k": "v"}],
+            options={},
+        ),
         "noise ignored": Leafy(noise=99),
         "task": Joined(one=leaf),
         "tasks": Joined(one=leaf, many=[Leafy(number=2), Leafy(number=3)], label="x"),

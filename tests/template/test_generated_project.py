@@ -32,7 +32,7 @@ from .helpers import (
 )
 
 TRICKY_AUTHOR = 'José "Pepe" O\'Brien \\ 李'
-TRICKY_DESCRIPTION = 'Says "hi" \\ to <b>*bold*</b> _x_ `code` # | ~ & [link](x) \'quoted\' 😀'
+TRICKY_DESCRIPTION = "Says \"hi\" \\ to <b>*bold*</b> _x_ `code` # | ~ & [link](x) 'quoted' 😀"
 
 CASES = {
     "defaults": {},
@@ -61,9 +61,7 @@ def case_ids() -> list[str]:
 
 
 @pytest.fixture(scope="module", params=case_ids())
-def case(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, dict[str, object]]:
+def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     """Generate the project of one answer combination once; the tests using it only read it.
 
     Returns the project with the answers as cookiecutter rendered them.

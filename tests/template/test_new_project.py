@@ -50,8 +50,16 @@ def test_the_template_is_found_from_the_source_tree(new_project: object) -> None
         (["author={{ oops"], 'author="{{ oops" is read as a Jinja template'),
     ],
     ids=[
-        "slash", "shadow", "old-python", "license", "no-author",
-        "derived-package", "unknown", "private", "no-equals", "jinja",
+        "slash",
+        "shadow",
+        "old-python",
+        "license",
+        "no-author",
+        "derived-package",
+        "unknown",
+        "private",
+        "no-equals",
+        "jinja",
     ],
 )
 def test_a_bad_answer_is_refused_before_cookiecutter_starts(

@@ -67,9 +67,7 @@ def test_a_bad_answer_stops_generation_with_one_line_and_no_folder(
     assert list(output_dir.iterdir()) == []
 
 
-def test_a_license_outside_the_list_is_refused_before_anything_is_written(
-    generate: Generate, output_dir: Path
-) -> None:
+def test_a_license_outside_the_list_is_refused_before_anything_is_written(generate: Generate, output_dir: Path) -> None:
     with pytest.raises(ValueError, match="WTFPL provided for choice variable license"):
         generate(license="WTFPL")
     assert list(output_dir.iterdir()) == []
