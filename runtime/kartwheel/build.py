@@ -14,6 +14,7 @@ from luigi.execution_summary import LuigiStatusCode
 from .errors import BuildError
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .target import load_targets
+from .unique_id import invalidate_hashes
 
 __all__ = ["build"]
 
@@ -92,6 +93,7 @@ def build(
     fails, cannot be scheduled or needs missing external data. `env_params` go to luigi (e.g. workers=2).
     """
     task_list = tasks if isinstance(tasks, list) else [tasks]
+    invalidate_hashes()  # the configuration may have changed since these tasks were hashed
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)

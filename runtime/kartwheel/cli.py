@@ -16,6 +16,7 @@ from luigi.task_register import Register, TaskClassNotFoundException
 
 from .errors import CommandLineError, KartwheelError
 from .scheduling import WorkerSchedulerFactory, deep_graphs
+from .unique_id import invalidate_hashes
 
 __all__ = ["main", "run"]
 
@@ -113,6 +114,7 @@ def run(argv: list[str] | None = None) -> NoReturn:
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     _set_exit_codes()
+    invalidate_hashes()  # the command line may change what tasks require
     try:
         if check_command_line(argv) is not None:
             _construct_root_task(argv)

@@ -11,6 +11,7 @@ from typing import Any
 from luigi.configuration.cfg_parser import CombinedInterpolation, EnvironmentInterpolation, LuigiConfigParser
 
 from .errors import ConfigError, MissingDependencyError
+from .unique_id import invalidate_hashes
 
 __all__ = ["add_config"]
 
@@ -119,3 +120,4 @@ def add_config(path: str | os.PathLike) -> None:
         LuigiConfigParser.reload()
     _apply_toml_files(parser)
     _check_values(parser, path)
+    invalidate_hashes()  # tasks already created may now require others

@@ -35,6 +35,10 @@ class TaskParameterError(KartwheelError, TypeError):
     """Raised when a parameter receives a value of the wrong type."""
 
 
+class RequiresError(KartwheelError, TypeError):
+    """Raised when `requires()` returns something other than tasks, or tasks that depend on each other."""
+
+
 class ConfigError(KartwheelError, ValueError):
     """Raised when a configuration file cannot be found or read."""
 
@@ -49,3 +53,8 @@ class NewProjectError(KartwheelError, ValueError):
 
 class CommandLineError(KartwheelError, ValueError):
     """Raised for a command line naming an unknown task or parameter, or a value of the wrong type."""
+
+
+class DynamicDependencyWarning(UserWarning):
+    """Warned once per class when a task that yields dependencies in `run()` is reused from its outputs:
+    those dependencies are not part of its hash, so a change in them does not rerun it."""

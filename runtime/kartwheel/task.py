@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import posixpath
+import warnings
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar, overload
 
@@ -13,7 +15,7 @@ from luigi.task import flatten
 
 from . import lifecycle
 from .construction import OnceRegister, resolve_once
-from .errors import KartwheelError, WorkspaceEscapeError
+from .errors import DynamicDependencyWarning, KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, resolve
 from .logs import read_log
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
@@ -35,8 +37,9 @@ COMMON_SECTION = "TaskOnKart"
 class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
-    The hash covers the class, its significant parameters and the hashes of the tasks it is given,
-    so a change anywhere upstream gives new paths downstream and reruns exactly what it must.
+    The hash covers the class, its significant parameters and the hashes of every task upstream (given
+    as parameters or returned by requires()), so a change anywhere upstream gives new paths downstream
+    and reruns exactly what it must.
     `T` is what the task dumps, so that `self.load(task)` is typed.
     """
 
@@ -85,10 +88,10 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._unique_id = compute_unique_id(self)
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
-        self._default_output: KartTarget | None = None
+        self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
+        self._default_output_id = ""
         self.task_log: dict[str, Any] = {}
 
     # -- parameters ---------------------------------------------------------------------------------
@@ -166,8 +169,16 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
         return cached
 
     def make_unique_id(self) -> str:
-        """The hash in this task's file names."""
-        return self._unique_id
+        """The hash in this task's file names: its parameters and every task upstream, by their hashes.
+
+        Computed on first use (requires() is called then, not in __init__) and kept until the
+        configuration may have changed.
+        """
+        return compute_unique_id(self)
+
+    def _extra_unique_id_inputs(self) -> Any:
+        """A JSON value to add to this task's hash besides its parameters and upstream tasks, or None."""
+        return None
 
     def logged_params(self) -> dict[str, Any]:
         """The task's own parameters (not TaskOnKart's), with tasks given as their names."""
@@ -191,9 +202,11 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def output(self) -> Any:
         """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
-        if self._default_output is None:
+        unique_id = compute_unique_id(self)
+        if self._default_output is None or self._default_output_id != unique_id:
             module_path = type(self).__module__.replace(".", "/")
             self._default_output = self.make_target(f"{module_path}/{type(self).__name__}.pkl")
+            self._default_output_id = unique_id
         return self._default_output
 
     def complete(self) -> bool:
@@ -210,7 +223,10 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
             present = [target for target in inputs if target.exists()]
             if self.modification_time_check and present:
                 newest_input = max(target.last_modification_time() for target in present)
-                return min(target.last_modification_time() for target in outputs) >= newest_input
+                if min(target.last_modification_time() for target in outputs) < newest_input:
+                    return False
+        if per_class(type(self), "_kartwheel_yields", lambda: inspect.isgeneratorfunction(type(self).run)):
+            _warn_dynamic_dependencies(type(self))
         return True
 
     # -- targets ------------------------------------------------------------------------------------
@@ -226,7 +242,7 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
             stem, suffix = posixpath.splitext(relative)
             file_format = processor
         if use_unique_id:
-            relative = f"{stem}_{self._unique_id}{suffix}"
+            relative = f"{stem}_{compute_unique_id(self)}{suffix}"
         workspace = str(self.workspace_directory)
         return KartTarget(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
 
@@ -327,6 +343,21 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
         """Remove partial outputs; subclasses call super()."""
         lifecycle.after_failure(self)
         return super().on_failure(exception)
+
+
+def _warn_dynamic_dependencies(cls: type) -> None:
+    """Say once per class that the tasks `run()` yields are not part of the hash of its cached outputs."""
+    if cls.__dict__.get("_kartwheel_warned_dynamic"):
+        return
+    cls._kartwheel_warned_dynamic = True
+    warnings.warn(
+        DynamicDependencyWarning(
+            f"{cls.__name__} yields tasks from run(); they are not part of its hash, so its outputs are reused "
+            "even when those tasks change. Return them from requires() or pass them as task parameters to have "
+            "a change rerun it (or build with rerun=True)."
+        ),
+        stacklevel=2,
+    )
 
 
 def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi.Parameter]]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import collections
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.runtime.luigi_state import luigi_config_restored
 
 
 @pytest.fixture
@@ -22,3 +25,10 @@ def calls() -> collections.Counter:
 
     tasks_for_tests.CALLS.clear()
     return tasks_for_tests.CALLS
+
+
+@pytest.fixture
+def fresh_luigi_config() -> Iterator[None]:
+    """The test starts from luigi's default config files and leaves them as it found them."""
+    with luigi_config_restored():
+        yield

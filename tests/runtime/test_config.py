@@ -7,25 +7,8 @@ import textwrap
 import kartwheel
 import luigi
 import pytest
-from luigi.configuration.cfg_parser import LuigiConfigParser
 
-
-@pytest.fixture(autouse=True)
-def fresh_luigi_config():
-    """Each test starts from luigi's default config files and leaves them as it found them."""
-    from kartwheel import config
-
-    paths = list(LuigiConfigParser._config_paths)
-
-    def reset() -> None:
-        LuigiConfigParser._config_paths[:] = paths
-        config._toml_files.clear()
-        LuigiConfigParser.instance().clear()
-        LuigiConfigParser.reload()
-
-    reset()
-    yield
-    reset()
+pytestmark = pytest.mark.usefixtures("fresh_luigi_config")
 
 
 class Configured(kartwheel.TaskOnKart):

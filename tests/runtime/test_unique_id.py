@@ -71,3 +71,196 @@ def test_insignificant_parameters_and_tasks_leave_the_hash_alone():
 def test_an_upstream_change_changes_the_hash_downstream():
     assert Joined(one=Leafy(number=5)).make_unique_id() != Joined(one=Leafy()).make_unique_id()
     assert Joined(one=Leafy(), many=[Leafy(number=5)]).make_unique_id() != Joined(one=Leafy()).make_unique_id()
+
+
+# -- tasks wired through requires() ---------------------------------------------------------------
+
+
+class Source(kartwheel.TaskOnKart):
+    value = luigi.IntParameter(default=1)
+
+
+class RequiresOne(kartwheel.TaskOnKart):
+    def requires(self):
+        return Source(value=RequiresOne.upstream_value)
+
+    upstream_value = 1
+
+
+class RequiresShape(kartwheel.TaskOnKart):
+    """requires() returns whatever `shape` names, built from Source tasks."""
+
+    shape = luigi.Parameter(significant=False)
+
+    def requires(self):
+        one, two = Source(value=1), Source(value=2)
+        return {
+            "task": one,
+            "list": [one, two],
+            "reversed": [two, one],
+            "dict": {"a": one, "b": two},
+            "renamed": {"a": one, "c": two},
+            "nested": {"xs": [one, {"y": two}]},
+            "tuple": (one, two),
+            "generator": (task for task in (one, two)),
+            "list of one": [one],
+            "insignificant": [one, Source(value=2, significant=False)],
+            "nothing": [],
+        }[self.shape]
+
+
+def _shape_id(shape: str) -> str:
+    return RequiresShape(shape=shape).make_unique_id()
+
+
+# Digests of tasks whose requires() adds upstream tasks (since 0.2.0; earlier versions ignored them).
+PINNED_REQUIRES = {
+    "task": "7a6f975f1e1ef3dafc39a4aa12d27f3a",
+    "list": "acb61b7c51c786a2ad131f68ef5d7a20",
+    "dict": "1b7172f84669fb4e3c7707879ae9a37e",
+    "nested": "273e3df39b4c9b882d61f735007f47cb",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(PINNED_REQUIRES))
+def test_hashes_with_requires_do_not_change_between_versions(shape):
+    assert _shape_id(shape) == PINNED_REQUIRES[shape]
+
+
+def test_a_task_with_nothing_upstream_keeps_its_hash():
+    assert RequiresShape(shape="nothing").make_unique_id() == RequiresShape(shape="nothing").make_unique_id()
+    assert Source().make_unique_id() == Source().make_unique_id()
+    # Leafy and Joined, pinned above, hash as they did before requires() counted.
+
+
+@pytest.mark.parametrize("shape", ["task", "list", "dict", "nested", "tuple", "generator"])
+def test_requires_of_every_shape_changes_the_hash(shape):
+    assert _shape_id(shape) != _shape_id("nothing")
+
+
+def test_the_order_of_a_list_and_the_keys_of_a_dict_count():
+    assert _shape_id("list") != _shape_id("reversed")
+    assert _shape_id("dict") != _shape_id("renamed")
+    assert _shape_id("list") == _shape_id("tuple") == _shape_id("generator")
+
+
+def test_an_insignificant_required_task_is_left_out():
+    assert _shape_id("insignificant") == _shape_id("list of one") != _shape_id("list")
+
+
+def test_an_upstream_change_through_requires_changes_the_hash(monkeypatch):
+    before = RequiresOne().make_unique_id()
+    monkeypatch.setattr(RequiresOne, "upstream_value", 2)
+    kartwheel.unique_id.invalidate_hashes()
+    changed = RequiresOne().make_unique_id()
+    monkeypatch.setattr(RequiresOne, "upstream_value", 1)
+    kartwheel.unique_id.invalidate_hashes()
+    assert changed != before
+    assert RequiresOne().make_unique_id() == before
+
+
+def test_a_task_both_given_and_required_counts_once():
+    class Joined(kartwheel.TaskOnKart):  # the family of the pinned Joined, which requires() by default
+        one = kartwheel.TaskInstanceParameter()
+        many = kartwheel.ListTaskInstanceParameter(default=[])
+        label = luigi.Parameter(default="j")
+
+        def requires(self):
+            return [self.one, *self.many]
+
+    leaf = Leafy()
+    assert Joined(one=leaf, many=[Leafy(number=2), Leafy(number=3)], label="x").make_unique_id() == PINNED["tasks"]
+
+
+def test_a_dict_returned_by_requires_hashes_the_same_in_any_order():
+    class Ordered(kartwheel.TaskOnKart):
+        reverse = luigi.BoolParameter(default=False, significant=False)
+
+        def requires(self):
+            items = [("a", Source(value=1)), ("b", Source(value=2))]
+            return dict(reversed(items) if self.reverse else items)
+
+    assert Ordered().make_unique_id() == Ordered(reverse=True).make_unique_id()
+
+
+def test_requires_is_called_lazily_not_in_init():
+    class LateAttribute(kartwheel.TaskOnKart):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.upstream = Source(value=7)
+
+        def requires(self):
+            return self.upstream
+
+    assert LateAttribute().make_unique_id() != LateAttribute.__mro__[1]().make_unique_id()
+
+
+def test_a_deep_requires_chain_hashes_without_recursion():
+    class Step(kartwheel.TaskOnKart):
+        index = luigi.IntParameter()
+
+        def requires(self):
+            return Step(index=self.index - 1) if self.index else []
+
+    top = Step(index=10_000)
+    assert len(top.make_unique_id()) == 32
+    assert Step(index=9_999).__dict__["_kartwheel_hash"][1] != top.make_unique_id()
+
+
+def test_a_plain_luigi_task_upstream_counts_by_its_parameters():
+    class Raw(luigi.ExternalTask):
+        path = luigi.Parameter()
+
+    class ReadsRaw(kartwheel.TaskOnKart):
+        path = luigi.Parameter(significant=False)
+
+        def requires(self):
+            return Raw(path=self.path)
+
+    assert ReadsRaw(path="a.csv").make_unique_id() != ReadsRaw(path="b.csv").make_unique_id()
+
+
+def test_requires_returning_something_else_than_tasks_is_refused():
+    class Wrong(kartwheel.TaskOnKart):
+        def requires(self):
+            return {"data": "data.csv"}
+
+    with pytest.raises(kartwheel.RequiresError, match=r"Wrong.requires\(\) returned str 'data.csv'"):
+        Wrong().make_unique_id()
+
+
+def test_a_cycle_is_refused():
+    class Ping(kartwheel.TaskOnKart):
+        def requires(self):
+            return Pong()
+
+    class Pong(kartwheel.TaskOnKart):
+        def requires(self):
+            return Ping()
+
+    with pytest.raises(kartwheel.RequiresError, match="cycle"):
+        Ping().make_unique_id()
+
+
+def test_hashes_are_the_same_in_another_process(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "from tests.runtime.test_unique_id import RequiresShape as R\n"
+        "print(R(shape='nested').make_unique_id(), R(shape='dict').make_unique_id())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
+        )
+        .stdout.split()[-2:]
+        .__str__()
+        for seed in ("1", "2")
+    }
+    assert outputs == {str([_shape_id("nested"), _shape_id("dict")])}
