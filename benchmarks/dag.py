@@ -64,7 +64,7 @@ def skip_reason(s: Settings, library: str, shape: str, n: int, failed: dict[tupl
     """Why a scenario is not run for a library ('' when it is run)."""
     if (library, shape) in failed:
         return f"skipped (failed at N={failed[library, shape]})"
-    if library == "gokart" and shape == "chain" and n > s.gokart_max_chain:
+    if library == "gokart" and shape in ("chain", "rchain") and n > s.gokart_max_chain:
         return f"skipped (chain > {s.gokart_max_chain})"
     return ""
 

@@ -47,7 +47,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--suite", default=",".join(SUITES), help=f"suites to run (default: {','.join(SUITES)})")
     p.add_argument("--sizes", default="100,1000,10000", help="DAG sizes (tasks per graph)")
-    p.add_argument("--shapes", default="chain,fanin,tree", help="DAG shapes")
+    p.add_argument(
+        "--shapes", default="chain,fanin,tree,rchain", help="DAG shapes (rchain: a chain wired by requires())"
+    )
     p.add_argument("--repeat", type=int, default=5, help="runs per measurement; the table shows the median")
     p.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the JSON results")
     p.add_argument("--quick", action="store_true", help="small sizes and fewer repeats (about two minutes)")

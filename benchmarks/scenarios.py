@@ -11,7 +11,7 @@ from typing import Any
 import luigi
 
 LIBRARIES = ("kartwheel", "gokart")
-SHAPES = ("chain", "fanin", "tree")
+SHAPES = ("chain", "fanin", "tree", "rchain")
 
 # Results that tasks running in this process hand back to the measuring code (workers=1 runs in-process).
 PROBES: dict[str, float] = {}
@@ -65,7 +65,18 @@ def _define_dag_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> None:
         def run(self) -> None:
             self.dump(sum(self.load("children")) + 1)
 
-    ns.Leaf, ns.Link, ns.Node = BenchLeaf, BenchLink, BenchNode
+    class BenchStep(lib.TaskOnKart):
+        """One link of a chain wired through requires(): each step builds its predecessor there."""
+
+        index = luigi.IntParameter()
+
+        def requires(self) -> Any:
+            return BenchStep(index=self.index - 1) if self.index else []
+
+        def run(self) -> None:
+            self.dump(self.load() + 1 if self.index else 1)
+
+    ns.Leaf, ns.Link, ns.Node, ns.Step = BenchLeaf, BenchLink, BenchNode, BenchStep
 
 
 def _define_payload_tasks(lib: types.ModuleType, ns: types.SimpleNamespace) -> None:
@@ -155,9 +166,14 @@ def tree(ns: types.SimpleNamespace, n: int) -> Any:
     return made[1]
 
 
+def rchain(ns: types.SimpleNamespace, n: int) -> Any:
+    """A chain of ``n`` tasks wired through ``requires()``: only the root is built here, the rest by the library."""
+    return ns.Step(index=n - 1)
+
+
 def make_graph(ns: types.SimpleNamespace, shape: str, n: int) -> Any:
     """The root task of a graph of ``n`` trivial tasks in the given shape."""
-    builders = {"chain": chain, "fanin": fanin, "tree": tree}
+    builders = {"chain": chain, "fanin": fanin, "tree": tree, "rchain": rchain}
     if shape not in builders:
         raise ValueError(f"unknown shape {shape!r}; expected one of {SHAPES}")
     return builders[shape](ns, n)

@@ -20,7 +20,7 @@ class Settings:
     libraries: list[str] = field(default_factory=lambda: ["kartwheel"])
     suites: list[str] = field(default_factory=lambda: list(SUITES))
     sizes: list[int] = field(default_factory=lambda: [100, 1000, 10000])
-    shapes: list[str] = field(default_factory=lambda: ["chain", "fanin", "tree"])
+    shapes: list[str] = field(default_factory=lambda: ["chain", "fanin", "tree", "rchain"])
     repeat: int = 5
     timeout: float = 1800.0
     gokart_timeout: float = 600.0
