@@ -73,7 +73,7 @@ def changes(draw: st.DrawFn) -> Change:
 
 def _run(self: kartwheel.TaskOnKart) -> None:
     RUNS.append(self.index)
-    self.dump((self.index, self.p, sorted(self.load().items())))
+    self.dump((self.index, self.value, sorted(self.load().items())))
 
 
 def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callable[[int], kartwheel.TaskOnKart]:
@@ -89,7 +89,7 @@ def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callabl
             "__module__": __name__,
             "task_namespace": namespace,
             "index": index,
-            "p": luigi.IntParameter(default=defaults[index]),
+            "value": luigi.IntParameter(default=defaults[index]),
             "run": _run,
         }
         for parent, kind in edges:
@@ -129,12 +129,12 @@ class Pipeline:
         elif change.mode == "config":
             path = os.path.join(self.folder, "param.ini")
             with open(path, "w") as file:
-                file.write(f"[{self.namespace}.N{change.task}]\np={change.value}\n")
+                file.write(f"[{self.namespace}.N{change.task}]\nvalue={change.value}\n")
             kartwheel.add_config(path)
         elif change.task == self.root:
-            self.argv += ["--p", str(change.value)]
+            self.argv += ["--value", str(change.value)]
         else:
-            self.argv += [f"--{self.namespace}.N{change.task}-p", str(change.value)]
+            self.argv += [f"--{self.namespace}.N{change.task}-value", str(change.value)]
 
     def build(self) -> list[int]:
         """Build the root; return the indexes of the tasks that ran."""
