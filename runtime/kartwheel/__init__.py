@@ -20,6 +20,7 @@ from .errors import (
     UnknownFormatError,
     WorkspaceEscapeError,
 )
+from .file_processor import FileProcessor
 from .formats import FileFormat, register_format
 from .parameters import (
     ExplicitBoolParameter,
@@ -38,6 +39,7 @@ __all__ = [
     "DynamicDependencyWarning",
     "ExplicitBoolParameter",
     "FileFormat",
+    "FileProcessor",
     "KartTarget",
     "KartwheelError",
     "ListTaskInstanceParameter",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import posixpath
 import warnings
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar, overload
@@ -15,14 +14,13 @@ from luigi.task import flatten
 
 from . import lifecycle
 from .construction import OnceRegister, resolve_once
-from .errors import DynamicDependencyWarning, KartwheelError, WorkspaceEscapeError
-from .formats import FileFormat, resolve
+from .errors import DynamicDependencyWarning, KartwheelError
 from .logs import read_log
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .per_class import per_class
 from .seed import DEFAULT_SEED_METHODS
-from .storage import Storage, storage_for
 from .target import KartTarget, load_targets
+from .target_factory import TargetFactory
 from .unique_id import compute_unique_id, task_reference
 
 __all__ = ["TaskOnKart"]
@@ -34,7 +32,7 @@ K = TypeVar("K")
 COMMON_SECTION = "TaskOnKart"
 
 
-class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
+class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
     The hash covers the class, its significant parameters and the hashes of every task upstream (given
@@ -204,8 +202,7 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
         """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
         unique_id = compute_unique_id(self)
         if self._default_output is None or self._default_output_id != unique_id:
-            module_path = type(self).__module__.replace(".", "/")
-            self._default_output = self.make_target(f"{module_path}/{type(self).__name__}.pkl")
+            self._default_output = self.make_target()
             self._default_output_id = unique_id
         return self._default_output
 
@@ -229,32 +226,7 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
             _warn_dynamic_dependencies(type(self))
         return True
 
-    # -- targets ------------------------------------------------------------------------------------
-
-    def make_target(
-        self, relative_file_path: str, use_unique_id: bool = True, processor: FileFormat | None = None
-    ) -> KartTarget:
-        """A target in the workspace; the extension picks the format unless `processor` is given."""
-        relative = self._inside_workspace(relative_file_path)
-        if processor is None:
-            stem, suffix, file_format = resolve(relative)
-        else:
-            stem, suffix = posixpath.splitext(relative)
-            file_format = processor
-        if use_unique_id:
-            relative = f"{stem}_{compute_unique_id(self)}{suffix}"
-        workspace = str(self.workspace_directory)
-        return KartTarget(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
-
-    def _inside_workspace(self, relative_file_path: str) -> str:
-        path = str(relative_file_path).replace("\\", "/")
-        normalized = posixpath.normpath(path)
-        if path.startswith("/") or "://" in path or normalized == ".." or normalized.startswith("../"):
-            raise WorkspaceEscapeError(
-                f"{type(self).__name__}.make_target({relative_file_path!r}) leads outside the workspace "
-                f"{self.workspace_directory!r}; give a path relative to it, without '..'"
-            )
-        return normalized
+    # -- targets (make_target and the other factories come from TargetFactory) ---------------------
 
     def _output_target(self, key: str | luigi.Target | None) -> luigi.Target:
         if isinstance(key, luigi.Target):
