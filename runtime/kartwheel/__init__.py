@@ -10,11 +10,13 @@ from .errors import (
     ConfigError,
     DumpError,
     DynamicDependencyWarning,
+    EmptyDumpError,
     KartwheelError,
     LoadError,
     MissingDependencyError,
     MissingOutputError,
     NewProjectError,
+    PandasTypeError,
     RequiresError,
     TaskParameterError,
     UnknownFormatError,
@@ -22,6 +24,7 @@ from .errors import (
 )
 from .file_processor import FileProcessor
 from .formats import FileFormat, register_format
+from .pandas_type_config import PandasTypeConfig
 from .parameters import (
     ExplicitBoolParameter,
     ListTaskInstanceParameter,
@@ -37,6 +40,7 @@ __all__ = [
     "ConfigError",
     "DumpError",
     "DynamicDependencyWarning",
+    "EmptyDumpError",
     "ExplicitBoolParameter",
     "FileFormat",
     "FileProcessor",
@@ -47,6 +51,8 @@ __all__ = [
     "MissingDependencyError",
     "MissingOutputError",
     "NewProjectError",
+    "PandasTypeConfig",
+    "PandasTypeError",
     "RequiresError",
     "SerializableParameter",
     "TaskInstanceParameter",
@@ -60,3 +66,12 @@ __all__ = [
     "register_format",
     "run",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`kartwheel.testing` on first use, as `gokart.testing` is reachable after `import gokart`."""
+    if name == "testing":
+        import importlib
+
+        return importlib.import_module(".testing", __name__)
+    raise AttributeError(f"module 'kartwheel' has no attribute {name!r}")

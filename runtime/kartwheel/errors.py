@@ -58,3 +58,11 @@ class CommandLineError(KartwheelError, ValueError):
 class DynamicDependencyWarning(UserWarning):
     """Warned once per class when a task that yields dependencies in `run()` is reused from its outputs:
     those dependencies are not part of its hash, so a change in them does not rerun it."""
+
+
+class PandasTypeError(KartwheelError, TypeError):
+    """Raised when a dumped DataFrame has a column whose values are not the type its PandasTypeConfig names."""
+
+
+class EmptyDumpError(KartwheelError, AssertionError):
+    """Raised when a task with `fail_on_empty_dump=True` dumps an empty DataFrame (an AssertionError, as in gokart)."""

@@ -29,6 +29,12 @@ class TargetFactory:
         positional=False,
         description="Keep a DataFrame's index in .feather outputs (in a column) and restore it on load.",
     )
+    fail_on_empty_dump = ExplicitBoolParameter(
+        default=False,
+        significant=False,
+        positional=False,
+        description="Fail when the task dumps an empty DataFrame.",
+    )
     local_temporary_directory = luigi.Parameter(
         default="./resources/tmp/",
         significant=False,

@@ -16,6 +16,7 @@ from . import lifecycle
 from .construction import OnceRegister, resolve_once
 from .errors import DynamicDependencyWarning, KartwheelError
 from .logs import read_log
+from .pandas_type_config import check_before_dump
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .per_class import per_class
 from .seed import DEFAULT_SEED_METHODS
@@ -246,6 +247,7 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def dump(self, obj: T, target: str | luigi.Target | None = None) -> None:
         """Write `obj` to the output (or the output named `target`), atomically."""
+        check_before_dump(self, obj)
         destination = self._output_target(target)
         destination.dump(obj)
         self._dumped.add(str(destination))
