@@ -70,8 +70,9 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     """`kartwheel.testing` on first use, as `gokart.testing` is reachable after `import gokart`."""
-    if name == "testing":
+    if name in ("testing", "test_run"):
         import importlib
 
-        return importlib.import_module(".testing", __name__)
+        testing = importlib.import_module(".testing", __name__)
+        return testing if name == "testing" else testing.test_run
     raise AttributeError(f"module 'kartwheel' has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import kartwheel as gokart
+import luigi
 import pandas as pd
 import pytest
 from kartwheel.errors import EmptyDumpError, PandasTypeError
@@ -102,3 +103,50 @@ def test_assert_frame_contents_equal_fails_on_duplicates_and_differences():
     with pytest.raises(AssertionError, match="indexes differ"):
         assert_frame_contents_equal(frame.set_axis([0, 5]), frame)
     assert gokart.testing.assert_frame_contents_equal is assert_frame_contents_equal
+
+
+RUNS: list[str] = []
+
+
+class SourceForTestRun(gokart.TaskOnKart[pd.DataFrame]):
+    task_namespace = "docs_testrun"
+
+    def run(self):
+        RUNS.append("source")
+        self.dump(pd.DataFrame({"a": [1, 2]}))
+
+
+class RootForTestRun(gokart.TaskOnKart[pd.DataFrame]):
+    task_namespace = "docs_testrun"
+    fail_on_second_run = luigi.BoolParameter(default=False)
+
+    def requires(self):
+        return SourceForTestRun()
+
+    def run(self):
+        RUNS.append("root")
+        if self.fail_on_second_run and RUNS.count("root") > 1:
+            raise ValueError("broken on rerun")
+        self.dump(self.load().assign(b=lambda frame: frame["a"] * 2))
+
+
+def _test_run(argv: list[str]) -> int:
+    RUNS.clear()
+    with pytest.raises(SystemExit) as exited:
+        gokart.run(["docs_testrun.RootForTestRun", "--local-scheduler", "--no-lock", *argv])
+    return exited.value.code
+
+
+def test_test_run_builds_then_reruns_every_task_without_dumping(workspace, capsys):
+    assert _test_run(["--test-run-pandas"]) == 0
+    assert RUNS == ["source", "root", "root", "source"], "built once, then each task run again"
+    report = capsys.readouterr().err
+    assert "status=OK; namespace=docs_testrun; name=RootForTestRun;" in report
+    assert "status=OK; namespace=docs_testrun; name=SourceForTestRun;" in report
+
+
+def test_test_run_fails_when_a_task_fails_and_can_keep_to_one_namespace(workspace, capsys):
+    assert _test_run(["--test-run-pandas", "--fail-on-second-run"]) == 1
+    assert "status=NG; namespace=docs_testrun; name=RootForTestRun;" in capsys.readouterr().err
+    assert _test_run(["--test-run-pandas", "--test-run-namespace=elsewhere", "--fail-on-second-run"]) == 0
+    assert RUNS == [], "the workflow is complete and no task is in that namespace"
