@@ -11,23 +11,21 @@ import luigi
 import luigi.execution_summary
 import luigi.interface
 import luigi.retcodes
+import luigi.rpc
+import luigi.worker
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
 from .errors import CommandLineError, KartwheelError
+from .outcome import EXIT_CODES, decide, scheduler_graph
+from .scheduler_probe import unreachable_scheduler
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .unique_id import invalidate_hashes
 
 __all__ = ["main", "run"]
 
-# Exit codes for luigi's outcomes; luigi's own defaults are all 0, which hides failures from shells and CI.
-EXIT_CODES = {
-    "already_running": 10,
-    "missing_data": 20,
-    "not_run": 30,
-    "task_failed": 40,
-    "scheduling_error": 50,
-}
+# The codes luigi's `[retcode]` section knows (the rest of EXIT_CODES are kartwheel's own).
+_LUIGI_CODES = ("already_running", "missing_data", "not_run", "task_failed", "scheduling_error")
 
 
 def _set_exit_codes() -> None:
@@ -36,7 +34,7 @@ def _set_exit_codes() -> None:
     if not config.has_section("retcode"):
         config.add_section("retcode")
     for name, code in EXIT_CODES.items():
-        if not config.has_option("retcode", name):
+        if name in _LUIGI_CODES and not config.has_option("retcode", name):
             config.set("retcode", name, str(code))
 
 
@@ -109,8 +107,8 @@ def _construct_root_task(argv: list[str]) -> None:
 def run(argv: list[str] | None = None) -> NoReturn:
     """Run luigi's command line (`Task --param=x --local-scheduler --workers N`) and exit.
 
-    The exit code is 0 only when the root task is complete; failures, missing data and scheduling
-    errors exit non-zero (see EXIT_CODES). Mistakes on the command line are answered in one line.
+    The exit code is 0 when the root task is complete at the end, whoever ran it; otherwise it says why
+    (see `outcome.EXIT_CODES`). Mistakes on the command line are answered in one line.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     if any(arg.startswith("--test-run-") for arg in argv):
@@ -125,7 +123,17 @@ def run(argv: list[str] | None = None) -> NoReturn:
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
+    _exit_if_scheduler_unreachable(argv)
     sys.exit(_run_luigi(argv))
+
+
+def _exit_if_scheduler_unreachable(argv: list[str]) -> None:
+    """Exit at once, in one line, when no luigid answers (luigi would retry for minutes)."""
+    with CmdlineParser.global_instance(argv):
+        problem = unreachable_scheduler()
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        sys.exit(EXIT_CODES["scheduler_unreachable"])
 
 
 def _run_luigi(argv: list[str]) -> int:
@@ -142,20 +150,20 @@ def _run_luigi(argv: list[str]) -> int:
         luigi.interface.InterfaceLogging.setup(luigi.interface.core())
         logging.getLogger("luigi-interface").exception("Uncaught exception in luigi")
         return codes.unhandled_exception
+    return _verdict(argv, worker, codes)
+
+
+def _verdict(argv: list[str], worker: luigi.worker.Worker, codes: object) -> int:
+    """Print what this process did and whether the root is complete; return the exit code for it."""
     with CmdlineParser.global_instance(argv), deep_graphs():
-        outcome = luigi.execution_summary._summary_dict(worker)
-        root_task = luigi.execution_summary._root_task(worker)
-    categories = {name for name, tasks in outcome.items() if tasks}
-    code = max(
-        (codes.missing_data if "still_pending_ext" in categories else 0),
-        (codes.task_failed if "failed" in categories else 0),
-        (codes.already_running if "run_by_other_worker" in categories else 0),
-        (codes.scheduling_error if "scheduling_error" in categories else 0),
-        (codes.not_run if "not_run" in categories else 0),
-    )
-    if code == 0 and root_task not in outcome["completed"] and root_task not in outcome["already_done"]:
-        return codes.not_run
-    return code
+        summary = luigi.execution_summary._summary_dict(worker)
+        root = luigi.execution_summary._root_task(worker)
+        remote = isinstance(worker._scheduler, luigi.rpc.RemoteScheduler)
+        complete_here = root in summary["completed"] or root in summary["already_done"]
+        graph = scheduler_graph(worker._scheduler, root) if remote or not complete_here else None
+        verdict = decide(root, summary, graph, codes)
+    print(verdict.line, file=sys.stderr)
+    return verdict.code
 
 
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project

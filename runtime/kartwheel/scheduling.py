@@ -274,6 +274,13 @@ class Worker(luigi.worker.Worker):
         log_writer.writer.flush()
         return succeeded
 
+    def _keep_alive(self, get_work_response: Any) -> bool:
+        """Stay while other workers run tasks of this graph, so that the exit code can say whether the
+        root got done; luigi's own rule (`[core] worker-keep-alive`) when configured."""
+        if self._config.keep_alive or self._assistant:
+            return super()._keep_alive(get_work_response)
+        return bool(getattr(get_work_response, "running_tasks", None))
+
     def _create_task_process(self, task: Any) -> Any:
         # Import numpy & co. here, once, rather than in every forked task process.
         import_seed_methods(getattr(task, "fix_random_seed_methods", ()))

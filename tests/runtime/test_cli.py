@@ -35,6 +35,19 @@ SAMPLE = textwrap.dedent("""
             pass
 
 
+    class RawInput(luigi.ExternalTask):
+        def output(self):
+            return luigi.LocalTarget("no-such-input.csv")
+
+
+    class NeedsRawInput(kartwheel.TaskOnKart):
+        def requires(self):
+            return RawInput()
+
+        def run(self):
+            self.dump(1)
+
+
     if __name__ == "__main__":
         kartwheel.run()
 """)
@@ -96,6 +109,26 @@ def test_failed_task_exits_non_zero(project):
     done = run_sample(project, "Broken", "--local-scheduler")
     assert done.returncode == 40
     assert "broken on purpose" in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "root not complete: 1 task(s) failed (or lost their worker): Broken()"
+    )
+
+
+def test_success_says_what_ran_here_and_a_rerun_exits_0(project):
+    first = run_sample(project, "SampleTask", "--local-scheduler", "--param=x")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.strip().splitlines()[-1] == "root complete: 1 tasks, 1 run here, 0 by other workers"
+    again = run_sample(project, "SampleTask", "--local-scheduler", "--param=x")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.strip().splitlines()[-1] == (
+        "root complete: 1 tasks, 0 run here, 0 by other workers, 1 already complete"
+    )
+
+
+def test_missing_input_exits_20_naming_it(project):
+    done = run_sample(project, "NeedsRawInput", "--local-scheduler")
+    assert done.returncode == 20
+    assert "root not complete: missing input RawInput()" in done.stderr
 
 
 def test_task_that_dumps_nothing_fails(project):
