@@ -32,6 +32,7 @@ def before_run(task: TaskOnKart) -> None:
         for target in flatten(task.output()):
             target.remove()
     task._dumped = set()
+    task._done_elsewhere = False
     seed = task.fix_random_seed_value
     if seed is None:
         seed = seed_from_unique_id(task.make_unique_id())
@@ -52,6 +53,9 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
+    if getattr(task, "_done_elsewhere", False):
+        task._rerun_pending = False
+        return  # another process ran it and wrote its logs
     seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
     write_logs(task, getattr(task, "_processing_time", 0.0), seed)
     task._rerun_pending = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import heapq
 import queue
 import signal
@@ -26,6 +27,7 @@ from luigi.scheduler import DONE, PENDING, RUNNING
 
 from . import log_writer
 from .seed import import_seed_methods
+from .writer_lock import run_under_lock
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
 
@@ -291,7 +293,9 @@ class Worker(luigi.worker.Worker):
 
             self._task_result_queue = multiprocessing.Queue()
             self._in_process = False
-        return super()._create_task_process(task)
+        process = super()._create_task_process(task)
+        process._run_get_new_deps = functools.partial(run_under_lock, task, process._run_get_new_deps)
+        return process
 
 
 def _usr1_handler() -> Any:

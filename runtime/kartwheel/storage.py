@@ -10,22 +10,20 @@ before the rename itself reaches the journal.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-import uuid
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
+from . import leftovers
 from .errors import MissingDependencyError
+from .leftovers import temporary_name
 from .log_writer_process import write_file
+from .storage_options import storage_options
+from .writer_lock import fcntl_lock
 
 __all__ = ["FsspecStorage", "LocalStorage", "Storage", "storage_for"]
-
-
-def temporary_name(path: str) -> str:
-    """A name beside `path` no other process or thread can draw (pid + uuid, never `random`)."""
-    return f"{path}.tmp-{os.getpid()}-{uuid.uuid4().hex}"
 
 
 class Storage(ABC):
@@ -55,6 +53,15 @@ class Storage(ABC):
     def write_whole(self, path: str, data: bytes | str) -> None:
         """Write small `data` to `path` in one call, without the temporary file (for logs)."""
 
+    def writer_lock(self, path: str) -> contextlib.AbstractContextManager[bool]:
+        """An exclusive lock named `path` across processes and hosts; the base has none (one writer assumed)."""
+        return contextlib.nullcontext(False)
+
+    def sweep_leftovers(self, path: str, locked: bool = False) -> list[str]:
+        """Remove temporary files of dead writers of `path`; returns what was removed. `locked`: the
+        caller holds `path`'s writer lock. The base has nothing to sweep."""
+        return []
+
     @staticmethod
     def join(*parts: str) -> str:
         """Join path parts with '/', the separator of both local paths and URLs."""
@@ -63,6 +70,34 @@ class Storage(ABC):
 
 class LocalStorage(Storage):
     """Files on a local or shared (NFS, ...) filesystem."""
+
+    def __init__(self) -> None:
+        self._swept_directories: set[str] = set()
+        self._swept_in: int | None = None  # the pid that swept them (a forked worker sweeps again)
+
+    def writer_lock(self, path: str) -> contextlib.AbstractContextManager[bool]:
+        return fcntl_lock(path)
+
+    def sweep_leftovers(self, path: str, locked: bool = False) -> list[str]:
+        """Sweep the directory of `path`, once per process: one listing, not one per task written."""
+        directory = os.path.dirname(path) or "."
+        if self._swept_in != os.getpid():
+            self._swept_directories, self._swept_in = set(), os.getpid()
+        if directory in self._swept_directories:
+            return []
+        self._swept_directories.add(directory)
+        swept = []
+        now = time.time()
+        with contextlib.suppress(FileNotFoundError), os.scandir(directory) as entries:
+            for entry in entries:
+                if ".tmp-" not in entry.name:
+                    continue
+                with contextlib.suppress(FileNotFoundError):
+                    if leftovers.is_dead_leftover(entry.name, entry.stat().st_mtime, now):
+                        os.remove(entry.path)
+                        swept.append(entry.path)
+        leftovers.report(swept)
+        return swept
 
     def exists(self, path: str) -> bool:
         return os.path.exists(path)
@@ -79,6 +114,7 @@ class LocalStorage(Storage):
 
     @contextlib.contextmanager
     def atomic_write(self, path: str, binary: bool) -> Iterator[IO]:
+        self.sweep_leftovers(path)
         temporary = temporary_name(path)
         try:
             with self._create(temporary, binary) as file:
@@ -106,15 +142,32 @@ class LocalStorage(Storage):
 class FsspecStorage(Storage):
     """Any filesystem fsspec knows (s3://, gs://, memory://, ...); install `kartwheel[remote]`."""
 
-    def __init__(self, protocol: str) -> None:
+    def __init__(self, protocol: str, options: dict | None = None) -> None:
         try:
             import fsspec
         except ImportError as exc:
             raise MissingDependencyError(
                 f"a workspace at '{protocol}://' needs fsspec; install it with `pip install 'kartwheel[remote]'` "
-                "and the filesystem's own package (e.g. s3fs for s3://)"
+                "and the filesystem's own package (`pip install 'kartwheel[s3]'` for s3://)"
             ) from exc
-        self.fs = fsspec.filesystem(protocol)
+        self._fsspec, self._protocol, self._options = fsspec, protocol, dict(options or {})
+        self._fs, self._pid = self._filesystem(), os.getpid()
+
+    def _filesystem(self) -> Any:
+        try:
+            return self._fsspec.filesystem(self._protocol, **self._options)
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"a workspace at '{self._protocol}://' needs {exc.name or 'its filesystem package'}: {exc} "
+                "(for s3:// install `pip install 'kartwheel[s3]'`)"
+            ) from exc
+
+    @property
+    def fs(self) -> Any:
+        """The fsspec filesystem; a forked process makes its own (fsspec's async clients are not fork-safe)."""
+        if self._pid != os.getpid():
+            self._fs, self._pid = self._filesystem(), os.getpid()
+        return self._fs
 
     def exists(self, path: str) -> bool:
         return bool(self.fs.exists(path))
@@ -146,10 +199,28 @@ class FsspecStorage(Storage):
             raise
 
 
-@functools.cache
+_storages: dict[tuple[str, str], Storage] = {}
+_local = None
+
+
 def storage_for(location: str) -> Storage:
-    """The storage behind a workspace: a URL's scheme picks fsspec, anything else is a local path."""
+    """The storage behind a workspace: a URL's scheme picks fsspec (with the configured storage options,
+    see storage_options.py), anything else is a local path."""
+    global _local
     scheme, separator, _ = location.partition("://")
-    if separator:
-        return FsspecStorage(scheme)
-    return LocalStorage()
+    if not separator:
+        if _local is None:
+            _local = LocalStorage()
+        return _local
+    options = storage_options(scheme)
+    key = (scheme, repr(sorted(options.items())))
+    storage = _storages.get(key)
+    if storage is None:
+        if scheme in ("s3", "s3a"):
+            from .s3 import S3Storage
+
+            storage = S3Storage(scheme, options)
+        else:
+            storage = FsspecStorage(scheme, options)
+        _storages[key] = storage
+    return storage

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import kartwheel
 import pytest
-from kartwheel import storage
+from kartwheel import leftovers
 
 from tests.runtime.tasks_for_tests import First
 
@@ -35,10 +35,10 @@ def test_temporary_names_are_unique_even_with_a_seeded_random():
     import random
 
     random.seed(1)
-    first = storage.temporary_name("/x/out.pkl")
+    first = leftovers.temporary_name("/x/out.pkl")
     random.seed(1)
-    assert storage.temporary_name("/x/out.pkl") != first
-    assert first.startswith(f"/x/out.pkl.tmp-{os.getpid()}-")
+    assert leftovers.temporary_name("/x/out.pkl") != first
+    assert first.startswith(f"/x/out.pkl.tmp-{leftovers.HOST}-{os.getpid()}-")
 
 
 def test_load_of_missing_file_names_file_and_task(workspace):

@@ -1,0 +1,98 @@
+"""One writer per task: a lock beside the task's output, taken around `run`, then completeness re-checked.
+
+Two processes that would run the same task at once (two `--local-scheduler` runs on one workspace, or a
+task luigid handed out again) run it once: the second waits for the lock, finds the outputs complete and
+skips the run. A POSIX folder uses an `fcntl` lock on `<output>.lock` (released by the kernel when its
+holder dies, also on NFS); S3 a conditional-write lease (see s3.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from luigi.task import flatten
+
+__all__ = ["fcntl_lock", "run_under_lock"]
+
+logger = logging.getLogger("luigi-interface")  # where luigi logs a run
+
+
+@contextlib.contextmanager
+def fcntl_lock(path: str) -> Iterator[bool]:
+    """Hold an exclusive lock on the file `path` (created, and removed on release); yields whether it waited.
+
+    The file is removed while held; a waiter that then gets the lock of the removed file tries again, so
+    that two processes never both think they hold it.
+    """
+    waited = False
+    while True:
+        fd = _open(path)
+        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                waited = True
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path).st_ino
+            except FileNotFoundError:
+                current = None
+            if current == os.fstat(fd).st_ino:
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+    try:
+        yield waited
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+        os.close(fd)
+
+
+def _open(path: str) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+
+def _lock_for(task: Any) -> contextlib.AbstractContextManager[bool] | None:
+    """The task's writer lock, beside its first output (None: no output of ours to lock)."""
+    from .target import KartTarget
+
+    targets = sorted((target for target in flatten(task.output()) if isinstance(target, KartTarget)), key=str)
+    if not targets:
+        return None
+    return targets[0].storage.writer_lock(f"{targets[0].path}.lock")
+
+
+def run_under_lock(task: Any, run: Callable[[], Any]) -> Any:
+    """Call `run` holding the task's writer lock, unless another process completed the task meanwhile.
+
+    After the lock is taken the outputs are checked again; a task found complete is not run (and its
+    logs, written by the process that ran it, are kept).
+    """
+    lock = _lock_for(task)
+    if lock is None:
+        return run()
+    with lock:
+        if task.complete():
+            task._done_elsewhere = True
+            logger.info("%s was completed by another process; not run again", task)
+            return None
+        for target in flatten(task.output()):
+            sweep = getattr(getattr(target, "storage", None), "sweep_leftovers", None)
+            if sweep is not None:
+                sweep(target.path, locked=True)
+        return run()
