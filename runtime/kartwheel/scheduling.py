@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import luigi.interface
+import luigi.rpc
 import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
@@ -30,6 +31,10 @@ from .seed import import_seed_methods
 from .writer_lock import run_under_lock
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
+
+# Polls a worker on luigid makes, finding nothing running and nothing to run, before it gives up on pending
+# tasks (they wait on a failure, or on a worker luigid has not yet found dead).
+IDLE_POLLS = 3
 
 # How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
 PRUNE_INTERVAL_SECONDS = 1.0
@@ -277,11 +282,20 @@ class Worker(luigi.worker.Worker):
         return succeeded
 
     def _keep_alive(self, get_work_response: Any) -> bool:
-        """Stay while other workers run tasks of this graph, so that the exit code can say whether the
-        root got done; luigi's own rule (`[core] worker-keep-alive`) when configured."""
-        if self._config.keep_alive or self._assistant:
+        """On luigid, stay while other workers run tasks of this graph (and a few polls more while tasks
+        are pending), so that the exit code can say whether the root got done. luigi's own rule on the
+        local scheduler, or when `[core] worker-keep-alive` is configured."""
+        if self._config.keep_alive or self._assistant or not isinstance(self._scheduler, luigi.rpc.RemoteScheduler):
             return super()._keep_alive(get_work_response)
-        return bool(getattr(get_work_response, "running_tasks", None))
+        if get_work_response.running_tasks:
+            self._idle_polls = 0
+            return True
+        self._idle_polls = getattr(self, "_idle_polls", 0) + 1
+        return get_work_response.n_pending_tasks > 0 and self._idle_polls < IDLE_POLLS
+
+    def _run_task(self, task_id: str) -> Any:
+        self._idle_polls = 0
+        return super()._run_task(task_id)
 
     def _create_task_process(self, task: Any) -> Any:
         # Import numpy & co. here, once, rather than in every forked task process.

@@ -1,0 +1,238 @@
+"""Many worker processes on one luigid and one shared folder: each task once, exit codes, crashes, restarts."""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# A diamond graph of 50 tasks: 25 leaves, 24 joins each over two neighbouring leaves, one root over the joins.
+PIPELINE = textwrap.dedent("""
+    import os
+    import time
+    import uuid
+
+    import luigi
+
+    import kartwheel
+
+
+    def mark(name):
+        open(os.path.join("markers", f"{name}-{os.getpid()}-{uuid.uuid4().hex}"), "w").close()
+
+
+    class Leaf(kartwheel.TaskOnKart):
+        index = luigi.IntParameter()
+
+        def run(self):
+            mark(f"Leaf{self.index}")
+            time.sleep(float(os.environ.get("TASK_SECONDS", "0.05")))
+            self.dump(self.index)
+
+
+    class Join(kartwheel.TaskOnKart):
+        index = luigi.IntParameter()
+
+        def requires(self):
+            return [Leaf(index=self.index), Leaf(index=self.index + 1)]
+
+        def run(self):
+            mark(f"Join{self.index}")
+            if os.environ.get("FAIL_JOIN") == str(self.index):
+                raise RuntimeError(f"Join {self.index} fails on purpose")
+            time.sleep(float(os.environ.get("TASK_SECONDS", "0.05")))
+            self.dump(sum(self.load()))
+
+
+    class Root(kartwheel.TaskOnKart):
+        def requires(self):
+            return [Join(index=i) for i in range(24)]
+
+        def run(self):
+            mark("Root")
+            self.dump(sum(self.load()))
+
+
+    if __name__ == "__main__":
+        kartwheel.run()
+""")
+
+# Quick polling and a quick verdict on dead workers, so that the suite takes seconds.
+LUIGI_CONFIG = textwrap.dedent("""
+    [scheduler]
+    worker_disconnect_delay = 2
+    prune_on_get_work = true
+    retry_delay = 600
+
+    [worker]
+    wait_interval = 0.1
+    wait_jitter = 0.1
+    ping_interval = 0.5
+
+    [core]
+    rpc-retry-attempts = 20
+    rpc-retry-wait = 1
+""")
+
+
+class Luigid:
+    """luigid on a free port of 127.0.0.1, restartable on the same port; stopped by the fixture."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        for _ in range(5):  # a port found free can be taken before luigid binds it: try another
+            port = self.port or _free_port()
+            command = [sys.executable, "-c", "import luigi.cmdline; luigi.cmdline.luigid()", "--address", "127.0.0.1"]
+            command += ["--port", str(port), "--state-path", str(self.folder / "luigid.state")]
+            self.process = subprocess.Popen(
+                command,
+                env={**os.environ, "LUIGI_CONFIG_PATH": str(self.folder / "luigi.cfg")},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            deadline = time.monotonic() + 30
+            while self.process.poll() is None and time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    self.port = port
+                    return
+                except OSError:
+                    time.sleep(0.05)
+            self.stop()
+        pytest.fail("luigid did not start")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pipeline.py").write_text(PIPELINE)
+    (tmp_path / "luigi.cfg").write_text(LUIGI_CONFIG)
+    (tmp_path / "markers").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def luigid(project: Path) -> Iterator[Luigid]:
+    server = Luigid(project)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def start_workers(project: Path, port: int, count: int, **env: str) -> list[subprocess.Popen]:
+    processes = []
+    for number in range(count):
+        lock_dir = project / f"host{number}"
+        lock_dir.mkdir(exist_ok=True)
+        command = [sys.executable, "pipeline.py", "Root", "--scheduler-host", "127.0.0.1"]
+        command += ["--scheduler-port", str(port), "--lock-pid-dir", str(lock_dir)]
+        environment = {**os.environ, "LUIGI_CONFIG_PATH": str(project / "luigi.cfg"), **env}
+        processes.append(subprocess.Popen(command, cwd=project, env=environment, stderr=subprocess.PIPE, text=True))
+    return processes
+
+
+def wait_all(processes: list[subprocess.Popen]) -> list[tuple[int, str]]:
+    results = []
+    for process in processes:
+        stderr = process.communicate(timeout=120)[1]
+        results.append((process.returncode, stderr))
+    return results
+
+
+def runs(project: Path) -> collections.Counter:
+    return collections.Counter(marker.name.split("-")[0] for marker in (project / "markers").iterdir())
+
+
+ALL_ONCE = {**{f"Leaf{i}": 1 for i in range(25)}, **{f"Join{i}": 1 for i in range(24)}, "Root": 1}
+
+
+def assert_complete_and_clean(project: Path) -> None:
+    outputs = list((project / "resources" / "__main__").glob("*.pkl"))
+    assert len(outputs) == 50
+    left = [path.name for path in (project / "resources").rglob("*") if ".tmp-" in path.name or path.suffix == ".lock"]
+    assert left == []
+
+
+@pytest.mark.parametrize("count", [2, 4])
+def test_worker_processes_on_luigid_run_each_task_once_and_all_exit_0(project, luigid, count):
+    results = wait_all(start_workers(project, luigid.port, count))
+    here = 0
+    for code, stderr in results:
+        assert code == 0, stderr
+        last = stderr.strip().splitlines()[-1]
+        assert last.startswith("root complete: 50 tasks, "), last
+        here += int(last.split(", ")[1].split()[0])
+    assert runs(project) == ALL_ONCE
+    assert here == 50, "each process says how many it ran; together, every task once"
+    assert_complete_and_clean(project)
+
+
+def test_a_worker_killed_mid_task_and_a_rerun_completes(project, luigid):
+    processes = start_workers(project, luigid.port, 2, TASK_SECONDS="0.1")
+    deadline = time.monotonic() + 60
+    while len(list((project / "markers").iterdir())) < 4:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    processes[0].send_signal(signal.SIGKILL)
+    survivor_code, survivor_stderr = wait_all(processes[1:])[0]
+    processes[0].wait(timeout=10)
+    processes[0].stderr.close()
+    # The survivor sees the killed worker's task fail once luigid finds it dead: 40, naming it (or it
+    # finished everything else and the root is not complete).
+    assert survivor_code in (0, 40), survivor_stderr
+    [code, stderr] = wait_all(start_workers(project, luigid.port, 1))[0]
+    assert code == 0, stderr
+    assert_complete_and_clean(project)
+
+
+def test_luigid_restarted_mid_run_and_a_rerun_completes(project, luigid):
+    processes = start_workers(project, luigid.port, 2, TASK_SECONDS="0.2")
+    deadline = time.monotonic() + 60
+    while len(list((project / "markers").iterdir())) < 4:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    luigid.stop(signal.SIGKILL)
+    luigid.start()
+    for code, stderr in wait_all(processes):
+        # luigi retries its requests across the restart; the new luigid does not know the graph, so a
+        # worker either finishes the root or stops with "not finished" (30).
+        assert code in (0, 30), stderr
+        assert stderr.strip().splitlines()[-1].startswith(("root complete", "root not complete")), stderr
+    [code, stderr] = wait_all(start_workers(project, luigid.port, 1))[0]
+    assert code == 0, stderr
+    assert_complete_and_clean(project)
+
+
+def test_a_failing_task_exits_40_in_every_process_naming_it(project, luigid):
+    results = wait_all(start_workers(project, luigid.port, 2, FAIL_JOIN="7"))
+    for code, stderr in results:
+        assert code == 40, stderr
+        last = stderr.strip().splitlines()[-1]
+        assert last.startswith("root not complete: 1 task(s) failed") and "Join(index=7)" in last, last
+    assert runs(project)["Join7"] == 1
+    assert runs(project)["Root"] == 0
