@@ -152,16 +152,17 @@ def start_workers(project: Path, port: int, count: int, **env: str) -> list[subp
         command = [sys.executable, "pipeline.py", "Root", "--scheduler-host", "127.0.0.1"]
         command += ["--scheduler-port", str(port), "--lock-pid-dir", str(lock_dir)]
         environment = {**os.environ, "LUIGI_CONFIG_PATH": str(project / "luigi.cfg"), **env}
-        processes.append(subprocess.Popen(command, cwd=project, env=environment, stderr=subprocess.PIPE, text=True))
+        # A log file, not a pipe: a pipe read only after another process finishes can fill up and block.
+        log = project / f"{lock_dir.name}-{time.monotonic_ns()}.log"
+        with open(log, "w") as stderr:
+            process = subprocess.Popen(command, cwd=project, env=environment, stderr=stderr)
+        process.log = log
+        processes.append(process)
     return processes
 
 
 def wait_all(processes: list[subprocess.Popen]) -> list[tuple[int, str]]:
-    results = []
-    for process in processes:
-        stderr = process.communicate(timeout=120)[1]
-        results.append((process.returncode, stderr))
-    return results
+    return [(process.wait(timeout=120), process.log.read_text()) for process in processes]
 
 
 def runs(project: Path) -> collections.Counter:
@@ -201,7 +202,6 @@ def test_a_worker_killed_mid_task_and_a_rerun_completes(project, luigid):
     processes[0].send_signal(signal.SIGKILL)
     survivor_code, survivor_stderr = wait_all(processes[1:])[0]
     processes[0].wait(timeout=10)
-    processes[0].stderr.close()
     # The survivor sees the killed worker's task fail once luigid finds it dead: 40, naming it (or it
     # finished everything else and the root is not complete).
     assert survivor_code in (0, 40), survivor_stderr

@@ -221,9 +221,13 @@ def project(tmp_path: Path, endpoint: str, bucket: str) -> Path:
 
 def test_two_writers_of_one_task_write_it_once(project, client, bucket):
     command = [sys.executable, "pipeline.py", "Big", "--local-scheduler", "--no-lock"]
-    processes = [subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for process in processes:
-        stderr = process.communicate(timeout=120)[1]
+    processes = []
+    for number in range(2):  # log files, not pipes: a pipe read late can fill up and block its writer
+        with open(project / f"run{number}.log", "w") as log:
+            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
+    for number, process in enumerate(processes):
+        process.wait(timeout=120)
+        stderr = (project / f"run{number}.log").read_text()
         assert process.returncode == 0, stderr
     assert len(list((project / "markers").iterdir())) == 1
     stored = keys(client, bucket)

@@ -71,9 +71,13 @@ def runs(project: Path) -> collections.Counter:
 
 def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     command = [sys.executable, "pipeline.py", "Total", "--local-scheduler", "--no-lock"]
-    processes = [subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for process in processes:
-        stderr = process.communicate(timeout=120)[1]
+    processes = []
+    for number in range(2):  # log files, not pipes: a pipe read late can fill up and block its writer
+        with open(project / f"run{number}.log", "w") as log:
+            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
+    for number, process in enumerate(processes):
+        process.wait(timeout=120)
+        stderr = (project / f"run{number}.log").read_text()
         assert process.returncode == 0, stderr
         assert "root complete: 7 tasks" in stderr.strip().splitlines()[-1]
     assert runs(project) == {**{f"Part{i}": 1 for i in range(6)}, "Total": 1}
