@@ -149,13 +149,11 @@ class Pipeline:
 
     def results(self) -> list[object]:
         """Every task's result, read from the workspace of the current folder."""
-        with CmdlineParser.global_instance(self.argv) if self.change.mode == "command line" else _nothing():
-            return [load_targets(self.make(index).output()) for index in range(len(self.change.parents))]
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
+        if self.change.mode != "command line":
+            return [load_targets(self.make(index).output()) for index in range(self.root + 1)]
+        with CmdlineParser.global_instance(self.argv) as parser:  # the root's own options reach it alone
+            tasks = [self.make(index) for index in range(self.root)] + [parser.get_task_obj()]
+            return [load_targets(task.output()) for task in tasks]
 
 
 @contextlib.contextmanager
