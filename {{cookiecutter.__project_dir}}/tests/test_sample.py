@@ -1,11 +1,9 @@
-"""Tests of the sample task and the example pipeline, each building into a fresh temporary workspace."""
+"""Tests of the sample task and the example pipeline, each building into a fresh workspace."""
 
 import pickle
 from pathlib import Path
 
-import kartwheel
-import pytest
-
+from {{ cookiecutter.package_name }} import kartwheel
 from {{ cookiecutter.package_name }}.model.pipeline import (
     Numbers,
     Summary,
@@ -14,13 +12,6 @@ from {{ cookiecutter.package_name }}.model.pipeline import (
     summarize,
 )
 from {{ cookiecutter.package_name }}.model.sample import Sample
-
-
-@pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run the test in a fresh folder, so outputs go to its ./resources and never to the project's."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "resources"
 
 
 def test_the_pipeline_functions_compute_what_they_say() -> None:
