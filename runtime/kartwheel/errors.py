@@ -66,3 +66,15 @@ class PandasTypeError(KartwheelError, TypeError):
 
 class EmptyDumpError(KartwheelError, AssertionError):
     """Raised when a task with `fail_on_empty_dump=True` dumps an empty DataFrame (an AssertionError, as in gokart)."""
+
+
+class MissingInputError(KartwheelError, FileNotFoundError):
+    """Raised before anything runs when an external input file a task reads does not exist."""
+
+
+class ProjectUpdateError(KartwheelError, RuntimeError):
+    """Raised when `kartwheel check`, `update` or `new-task` cannot work on a project; says why and what to do."""
+
+
+class ConfigWarning(UserWarning):
+    """Warned when a task's config section holds a key that is none of the task's parameters."""

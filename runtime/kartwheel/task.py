@@ -13,8 +13,10 @@ from luigi.parameter import _no_value as _NO_VALUE
 from luigi.task import flatten
 
 from . import lifecycle
+from .config_keys import warn_unknown_keys
 from .construction import OnceRegister, resolve_once
 from .errors import DynamicDependencyWarning, KartwheelError
+from .fresh_defaults import fresh_task_defaults, rebuilt
 from .logs import read_log
 from .pandas_type_config import check_before_dump
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
@@ -87,6 +89,7 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._given = (args, kwargs)
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
         self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
@@ -118,13 +121,25 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         parameter (the main cost of creating a task). Anything unusual goes to luigi, for its errors.
         luigi asks twice per construction; the second time reuses the first.
         """
-        return resolve_once(cls, args, kwargs, lambda: cls._resolve_param_values(params, args, kwargs))
+        return resolve_once(
+            cls,
+            args,
+            kwargs,
+            lambda: fresh_task_defaults(cls, params, args, kwargs, cls._resolve_param_values(params, args, kwargs)),
+        )
+
+    def _rebuilt(self) -> TaskOnKart:
+        """The same task made again from the arguments it was given, so that today's config fills the rest."""
+        args, kwargs = self._given
+        return type(self)(*map(rebuilt, args), **{name: rebuilt(value) for name, value in kwargs.items()})
 
     @classmethod
     def _resolve_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
         config = luigi.configuration.get_config()
         family = cls.get_task_family()
         cmdline = CmdlineParser.get_instance()
+        if config.has_section(family):
+            warn_unknown_keys(cls, config)
         if config.has_section(COMMON_SECTION):
             kwargs = _with_common_section(params, args, kwargs, family, config, cmdline)
         elif cmdline is None and not config.has_section(family):
