@@ -25,6 +25,7 @@ from .errors import (
     UnknownFormatError,
     WorkspaceEscapeError,
 )
+from .external import ExternalFile
 from .file_processor import FileProcessor
 from .formats import FileFormat, register_format
 from .pandas_type_config import PandasTypeConfig
@@ -46,6 +47,7 @@ __all__ = [
     "DynamicDependencyWarning",
     "EmptyDumpError",
     "ExplicitBoolParameter",
+    "ExternalFile",
     "FileFormat",
     "FileProcessor",
     "KartTarget",

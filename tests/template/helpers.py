@@ -24,6 +24,7 @@ TEMPLATE_FILES = (
     "README.md",
     "conf/logging.ini",
     "conf/param.ini",
+    "data/raw/measurements.csv",
     "main.py",
     "pyproject.toml",
     "tests/__init__.py",

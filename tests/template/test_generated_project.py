@@ -240,19 +240,19 @@ def test_config_and_workspace_come_from_the_project_root_whatever_the_current_fo
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (project / "conf" / "param.ini").write_text(
-        (project / "conf" / "param.ini").read_text(encoding="utf-8") + "\n[rooted.Summary]\nfactor=4.0\n",
+        (project / "conf" / "param.ini").read_text(encoding="utf-8") + "\n[rooted.Fit]\nridge=1000.0\n",
         encoding="utf-8",
     )
-    run = run_in(elsewhere, sys.executable, str(project / "main.py"), "rooted.Summary", "--local-scheduler")
+    run = run_in(elsewhere, sys.executable, str(project / "main.py"), "rooted.Score", "--local-scheduler")
     assert run.returncode == 0, run.stdout + run.stderr
     assert list(elsewhere.iterdir()) == []
-    [summary] = (project / "resources" / "rooted" / "model" / "pipeline").glob("Summary_*.pkl")
-    with summary.open("rb") as file:
-        assert pickle.load(file)["total"] == 4.0 * sum(range(10))
+    [score] = (project / "resources" / "rooted" / "model" / "pipeline").glob("Score_*.pkl")
+    with score.open("rb") as file:
+        assert pickle.load(file)["slope"] < 0.5  # the config's ridge reached Fit, made as Score's default
     notebooks = project / "notebooks"
     notebooks.mkdir(exist_ok=True)
-    code = "import sys; sys.path.insert(0, '..'); from rooted import Summary, kartwheel; kartwheel.build(Summary())"
+    code = "import sys; sys.path.insert(0, '..'); from rooted import Score, kartwheel; kartwheel.build(Score())"
     built = run_in(notebooks, sys.executable, "-c", code)
     assert built.returncode == 0, built.stderr
     assert not (notebooks / "resources").exists()
-    assert len(list(summary.parent.glob("Summary_*.pkl"))) == 2  # factor=2.0 was built beside the first
+    assert len(list(score.parent.glob("Score_*.pkl"))) == 2  # ridge=0.0 was built beside the first
