@@ -167,6 +167,25 @@ def next_steps(project: Path, answers: Mapping[str, object]) -> str:
     )
 
 
+# What `kartwheel check` and `kartwheel update` read: the answers with the template version, and the project
+# exactly as generated (the base of the three-way merge between the user's edits and a newer template).
+ANSWERS_FILE = ".kartwheel-answers.json"
+BASE_FILE = ".kartwheel-base.json"
+
+
+def record_generation(project: Path, answers: Mapping[str, object], version: str) -> None:
+    """Write the answers, the template version and the generated files, for later updates."""
+    questions = {key: value for key, value in answers.items() if not str(key).startswith("_")}
+    record = {"template_version": version, "answers": questions}
+    (project / ANSWERS_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files = {
+        path.relative_to(project).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and path.name not in (ANSWERS_FILE, BASE_FILE) and "__pycache__" not in path.parts
+    }
+    (project / BASE_FILE).write_text(json.dumps(files, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def remove_rendered_copy() -> None:
     """Delete this file when it is cookiecutter's temporary rendered copy, so the answers do not linger."""
     path = Path(__file__).resolve()
@@ -180,6 +199,7 @@ def finish(project: Path, answers: Mapping[str, object]) -> None:
     version = bundle_runtime(locate_runtime(repo), project, str(answers["package_name"]))
     record_runtime_version(project, version)
     write_license(repo, project, answers)
+    record_generation(project, answers, version)
 
 
 def main() -> None:

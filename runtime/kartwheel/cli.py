@@ -159,6 +159,8 @@ def _run_luigi(argv: list[str]) -> int:
 
 
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project
+       kartwheel check [PROJECT]   exit 1 when the project is behind the installed template
+       kartwheel update [PROJECT] [--allow-dirty]   merge the template's changes into the project
        kartwheel TASK --module MODULE [--local-scheduler] [--PARAM=VALUE ...]   run a task"""
 
 
@@ -172,4 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         from .new_project import main as new_project
 
         return new_project(argv[1:])
+    if argv[0] in ("check", "update"):
+        from .project_update import main as project_update
+
+        return project_update(argv)
     run(argv)

@@ -9,6 +9,7 @@ once cookiecutter and both hooks have succeeded.
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import importlib.util
 import json
@@ -40,6 +41,34 @@ def find_template() -> Path:
     raise NewProjectError(
         f"no project template found in {shipped} or {source}; reinstall kartwheel from its wheel or source"
     )
+
+
+def read_template_version(template: Path) -> str:
+    """The version of the runtime a project generated from this template bundles (and records)."""
+    for runtime in (template / "runtime" / "kartwheel", template.parent):
+        path = runtime / "_version.py"
+        if path.is_file():
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                names = [target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
+                if "__version__" in names and isinstance(node.value, ast.Constant):
+                    return str(node.value.value)
+    raise NewProjectError(f"no runtime version found beside the template {template}")
+
+
+@contextlib.contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """Send this process's and its children's standard output to nowhere for a while (the hooks print)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def load_validator(template: Path) -> ModuleType:
@@ -215,13 +244,14 @@ def first_missing_ancestor(path: Path) -> Path | None:
     return missing
 
 
-def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_input: bool) -> Path:
+def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_input: bool, quiet: bool = False) -> Path:
     """Render the project in a hidden folder inside output_dir, then move it into place; leave nothing on failure."""
     created = first_missing_ancestor(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
     try:
-        project = render(template, staging, answers, no_input, output_dir)
+        with stdout_silenced() if quiet else contextlib.nullcontext():
+            project = render(template, staging, answers, no_input, output_dir)
         destination = output_dir / project.name
         refuse_existing(destination)
         project.rename(destination)

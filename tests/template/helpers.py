@@ -18,6 +18,8 @@ LICENSE_TEXTS = REPO / "hooks" / "licenses"
 
 TEMPLATE_FILES = (
     ".dockerignore",
+    ".kartwheel-answers.json",
+    ".kartwheel-base.json",
     ".github/workflows/ci.yml",
     ".gitignore",
     "Dockerfile",

@@ -82,7 +82,9 @@ def template_made_files(project: Path) -> list[Path]:
     return [
         path
         for path in project.rglob("*")
-        if path.is_file() and "kartwheel" not in path.relative_to(project).parts[1:2] and path.name != "LICENSE"
+        if path.is_file()
+        and "kartwheel" not in path.relative_to(project).parts[1:2]
+        and path.name not in ("LICENSE", ".kartwheel-base.json")  # the base holds the rendered files again
     ]
 
 
