@@ -28,6 +28,7 @@ TEMPLATE_FILES = (
     "conf/param.ini",
     "data/raw/measurements.csv",
     "main.py",
+    "notebooks/example.ipynb",
     "pyproject.toml",
     "tests/__init__.py",
     "tests/conftest.py",
