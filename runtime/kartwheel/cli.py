@@ -161,6 +161,7 @@ def _run_luigi(argv: list[str]) -> int:
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project
        kartwheel check [PROJECT]   exit 1 when the project is behind the installed template
        kartwheel update [PROJECT] [--allow-dirty]   merge the template's changes into the project
+       kartwheel new-task PACKAGE.MODULE.ClassName   write a task module and its test in a project
        kartwheel TASK --module MODULE [--local-scheduler] [--PARAM=VALUE ...]   run a task"""
 
 
@@ -178,4 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         from .project_update import main as project_update
 
         return project_update(argv)
+    if argv[0] == "new-task":
+        from .project_new_task import main as new_task
+
+        return new_task(argv[1:])
     run(argv)
