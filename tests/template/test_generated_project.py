@@ -258,3 +258,54 @@ def test_config_and_workspace_come_from_the_project_root_whatever_the_current_fo
     assert built.returncode == 0, built.stderr
     assert not (notebooks / "resources").exists()
     assert len(list(score.parent.glob("Score_*.pkl"))) == 2  # ridge=0.0 was built beside the first
+
+
+REPORT_TASK = '''"""A user's task that reads the pipeline's score through requires()."""
+
+from stale.model.pipeline import Score
+from stale.utils.template import ProjectTask
+
+
+class Report(ProjectTask[float]):
+    """The fitted slope."""
+
+    def requires(self) -> Score:
+        """The score of the default pipeline."""
+        return Score()
+
+    def run(self) -> None:
+        """Keep the slope."""
+        self.dump(self.load()["slope"])
+'''
+
+
+def test_an_upstream_only_change_in_the_config_reruns_the_last_stage_and_going_back_reuses(generate: Generate) -> None:
+    project = generate(project_name="stale")
+    outputs = project / "resources" / "stale" / "model"
+    config = project / "conf" / "param.ini"
+    original = config.read_text(encoding="utf-8")
+    (project / "stale" / "model" / "report.py").write_text(REPORT_TASK, encoding="utf-8")
+    init = project / "stale" / "__init__.py"
+    init.write_text(init.read_text(encoding="utf-8") + "from stale.model.report import Report  # noqa: E402\n")
+
+    def build() -> dict[str, int]:
+        """Run a user's task wired to the pipeline by requires(); return each output file's modification time."""
+        run = run_in(project, sys.executable, "main.py", "stale.Report", "--local-scheduler")
+        assert run.returncode == 0, run.stdout + run.stderr
+        return {path.name: path.stat().st_mtime_ns for path in outputs.glob("*/*.pkl")}
+
+    def load(name: str) -> dict[str, float]:
+        [path] = outputs.glob(f"*/{name}")
+        with path.open("rb") as file:
+            return pickle.load(file)
+
+    first = build()
+    config.write_text(original + "\n[stale.Fit]\nridge=1000.0\n", encoding="utf-8")  # Score has no ridge
+    second = build()
+    new = sorted(name.split("_")[0] for name in second.keys() - first.keys())
+    assert new == ["Fit", "Report", "Score"]  # Measurements is reused; the rest run again under new names
+    [old_report] = [name for name in first if name.startswith("Report_")]
+    [new_report] = [name for name in second.keys() - first.keys() if name.startswith("Report_")]
+    assert load(new_report) < load(old_report)
+    config.write_text(original, encoding="utf-8")
+    assert build() == second  # back to the first value: its results are found again, nothing runs
