@@ -4,6 +4,7 @@ from ._version import __version__
 from .build import build
 from .cli import run
 from .config import add_config
+from .config_params import inherits_config_params
 from .errors import (
     BuildError,
     CommandLineError,
@@ -19,6 +20,7 @@ from .errors import (
     MissingOutputError,
     NewProjectError,
     PandasTypeError,
+    ParameterValueError,
     ProjectUpdateError,
     RequiresError,
     TaskParameterError,
@@ -34,6 +36,7 @@ from .parameters import (
     ListTaskInstanceParameter,
     SerializableParameter,
     TaskInstanceParameter,
+    ZonedDateSecondParameter,
 )
 from .target import KartTarget
 from .task import TaskOnKart
@@ -60,6 +63,7 @@ __all__ = [
     "NewProjectError",
     "PandasTypeConfig",
     "PandasTypeError",
+    "ParameterValueError",
     "ProjectUpdateError",
     "RequiresError",
     "SerializableParameter",
@@ -68,9 +72,11 @@ __all__ = [
     "TaskParameterError",
     "UnknownFormatError",
     "WorkspaceEscapeError",
+    "ZonedDateSecondParameter",
     "__version__",
     "add_config",
     "build",
+    "inherits_config_params",
     "register_format",
     "run",
 ]

@@ -39,12 +39,23 @@ class RequiresError(KartwheelError, TypeError):
     """Raised when `requires()` returns something other than tasks, or tasks that depend on each other."""
 
 
+class ParameterValueError(TaskParameterError, ValueError):
+    """Raised when a parameter's text (command line, config) cannot be parsed; a ValueError, as luigi's are."""
+
+
 class ConfigError(KartwheelError, ValueError):
     """Raised when a configuration file cannot be found or read."""
 
 
 class BuildError(KartwheelError, RuntimeError):
-    """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback."""
+    """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback.
+
+    `raised_exceptions` maps each failed task's hash to the exceptions it raised in this process.
+    """
+
+    def __init__(self, message: str, raised_exceptions: dict[str, list[BaseException]] | None = None) -> None:
+        super().__init__(message)
+        self.raised_exceptions = raised_exceptions or {}
 
 
 class NewProjectError(KartwheelError, ValueError):

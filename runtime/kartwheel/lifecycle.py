@@ -29,7 +29,7 @@ def before_run(task: TaskOnKart) -> None:
     the task runs because another of its outputs is missing, which the check after run catches.
     """
     if task._rerun_pending or task.modification_time_check:
-        for target in flatten(task.output()):
+        for target in _own_outputs(task):
             target.remove()
     task._dumped = set()
     seed = task.fix_random_seed_value
@@ -52,16 +52,22 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
-    write_logs(task, getattr(task, "_processing_time", 0.0), seed)
+    if task.should_dump_supplementary_log_files:
+        seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
+        write_logs(task, getattr(task, "_processing_time", 0.0), seed)
     task._rerun_pending = False
 
 
 def after_failure(task: TaskOnKart) -> None:
     """Remove whatever a failed run wrote, so that nothing half-done looks complete."""
-    for target in flatten(task.output()):
+    for target in _own_outputs(task):
         with contextlib.suppress(Exception):
             target.remove()
+
+
+def _own_outputs(task: TaskOnKart) -> list:
+    """The outputs a task writes itself: none for a wrapper, whose outputs are its requirements'."""
+    return [] if task._is_wrapper() else flatten(task.output())
 
 
 def install_event_handlers(task_class: type[luigi.Task]) -> None:

@@ -15,18 +15,19 @@ from luigi.task import flatten
 from . import lifecycle
 from .config_keys import warn_unknown_keys
 from .construction import OnceRegister, resolve_once
-from .errors import DynamicDependencyWarning, KartwheelError
+from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError
 from .fresh_defaults import fresh_task_defaults, rebuilt
 from .logs import read_log
 from .pandas_type_config import check_before_dump
-from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .per_class import per_class
 from .seed import DEFAULT_SEED_METHODS
 from .target import KartTarget, load_targets
 from .target_factory import TargetFactory
+from .task_settings import KartSettings, checked_run
 from .unique_id import compute_unique_id, task_reference
 
-__all__ = ["TaskOnKart"]
+__all__ = ["EmptyDumpError", "TaskOnKart"]
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -35,13 +36,14 @@ K = TypeVar("K")
 COMMON_SECTION = "TaskOnKart"
 
 
-class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
+class TaskOnKart(KartSettings, TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
     The hash covers the class, its significant parameters and the hashes of every task upstream (given
     as parameters or returned by requires()), so a change anywhere upstream gives new paths downstream
     and reruns exactly what it must.
-    `T` is what the task dumps, so that `self.load(task)` is typed.
+    `T` is what the task dumps, so that `self.load(task)` is typed. A task without a run() of its
+    own is a wrapper: its outputs are its requirements' outputs, and it is done when they are.
     """
 
     workspace_directory = luigi.Parameter(
@@ -50,25 +52,25 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         positional=False,
         description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
     )
-    rerun = ExplicitBoolParameter(
+    rerun = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Remove this task's outputs and run it again, even though they exist.",
     )
-    strict_check = ExplicitBoolParameter(
+    strict_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task complete only while its inputs exist too.",
     )
-    modification_time_check = ExplicitBoolParameter(
+    modification_time_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task incomplete when an input is newer than its outputs.",
     )
-    significant = ExplicitBoolParameter(
+    significant = FlagParameter(
         default=True,
         significant=False,
         positional=False,
@@ -90,6 +92,7 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._given = (args, kwargs)
+        self._check_settings()
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
         self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
@@ -190,10 +193,6 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         """
         return compute_unique_id(self)
 
-    def _extra_unique_id_inputs(self) -> Any:
-        """A JSON value to add to this task's hash besides its parameters and upstream tasks, or None."""
-        return None
-
     def logged_params(self) -> dict[str, Any]:
         """The task's own parameters (not TaskOnKart's), with tasks given as their names."""
         own = {name for name, _ in TaskOnKart.get_params()}
@@ -210,12 +209,21 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     # -- graph --------------------------------------------------------------------------------------
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each run() defined by a subclass the complete_check_at_run check."""
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if callable(run) and not getattr(run, "_kartwheel_checked", False):
+            cls.run = checked_run(run)
+
     def requires(self) -> Any:
         """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
-        return {name: value for name in self._task_parameter_names() if (value := getattr(self, name)) is not None}
+        return self.make_task_instance_dictionary()
 
     def output(self) -> Any:
-        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
+        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`; a wrapper's: its inputs."""
+        if self._is_wrapper():
+            return self.input()
         unique_id = compute_unique_id(self)
         if self._default_output is None or self._default_output_id != unique_id:
             self._default_output = self.make_target()
@@ -223,11 +231,19 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         return self._default_output
 
     def complete(self) -> bool:
-        """Done when every output exists (and, with strict_check, every input; see modification_time_check)."""
+        """Done when every output exists (and, with strict_check, every input; see modification_time_check).
+
+        Not done while it, or a task it requires directly, is to rerun (rerun=True looks one level down).
+        """
         if self._rerun_pending:
             return False
+        if self._requirement_reruns():
+            self._rerun_pending = True  # a task it reads is rerun, so its own outputs must go too
+            return False
         outputs = flatten(self.output())
-        if not outputs or not all(target.exists() for target in outputs):
+        if not outputs:
+            return self._is_wrapper()
+        if not all(target.exists() for target in outputs):
             return False
         if self.strict_check or self.modification_time_check:
             inputs = flatten(self.input())
