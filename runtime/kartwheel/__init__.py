@@ -30,6 +30,7 @@ from .errors import (
 from .external import ExternalFile
 from .file_processor import FileProcessor
 from .formats import FileFormat, register_format
+from .info import make_tree_info, tree_info
 from .pandas_type_config import PandasTypeConfig
 from .parameters import (
     ExplicitBoolParameter,
@@ -40,6 +41,8 @@ from .parameters import (
 )
 from .target import KartTarget
 from .task import TaskOnKart
+from .tree.task_info import make_task_info_as_tree_str
+from .workspace_management import delete_local_unnecessary_outputs
 
 __all__ = [
     "BuildError",
@@ -76,9 +79,13 @@ __all__ = [
     "__version__",
     "add_config",
     "build",
+    "delete_local_unnecessary_outputs",
     "inherits_config_params",
+    "make_task_info_as_tree_str",
+    "make_tree_info",
     "register_format",
     "run",
+    "tree_info",
 ]
 
 

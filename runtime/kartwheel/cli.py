@@ -14,6 +14,7 @@ import luigi.retcodes
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
+from .cli_actions import run_instead
 from .errors import CommandLineError, KartwheelError
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .unique_id import invalidate_hashes
@@ -122,6 +123,8 @@ def run(argv: list[str] | None = None) -> NoReturn:
     try:
         if check_command_line(argv) is not None:
             _construct_root_task(argv)
+            if run_instead(argv):
+                sys.exit(0)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
