@@ -76,3 +76,59 @@ def test_reset_register_forgets_a_redefined_class_only(workspace: str) -> None:
     assert first not in Register._reg and second in Register._reg
     assert Register.get_task_cls("docs_build.Redefined") is second
     assert Register.get_task_cls("docs_build.Hello") is Hello
+
+
+NOTEBOOK_CELLS = [
+    """
+class ExampleTaskA(gokart.TaskOnKart):
+    param = luigi.Parameter()
+    int_param = luigi.IntParameter(default=2)
+
+    def run(self):
+        self.dump(f'DONE {self.param}_{self.int_param}')
+
+outputs.append(gokart.build(task=ExampleTaskA(param='example')))
+""",
+    """
+class ExampleTaskC(gokart.TaskOnKart):
+    def run(self):
+        self.dump('TASKC')
+
+class ExampleTaskD(gokart.TaskOnKart):
+    def run(self):
+        self.dump('TASKD')
+
+class ExampleTaskB(gokart.TaskOnKart):
+    param = luigi.Parameter()
+
+    def requires(self):
+        return dict(task_c=ExampleTaskC(), task_d=ExampleTaskD())
+
+    def run(self):
+        self.dump(f"DONE {self.param}_{self.load('task_c')}_{self.load('task_d')}")
+
+outputs.append(gokart.build(task=ExampleTaskB(param='example')))
+""",
+    """
+class ExampleTaskB(gokart.TaskOnKart):
+    param = luigi.Parameter()
+    task_1 = gokart.TaskInstanceParameter()
+    task_2 = gokart.TaskInstanceParameter()
+
+    def requires(self):
+        return dict(task_1=self.task_1, task_2=self.task_2)
+
+    def run(self):
+        self.dump(f"DONE {self.param}_{self.load('task_1')}_{self.load('task_2')}")
+
+outputs.append(gokart.build(task=ExampleTaskB(param='example', task_1=ExampleTaskC(), task_2=ExampleTaskD())))
+""",
+]
+
+
+def test_notebook_example_cells_run_in_one_namespace(workspace: str) -> None:
+    namespace = {"__name__": "notebook_example", "gokart": gokart, "luigi": luigi, "outputs": []}
+    for cell in NOTEBOOK_CELLS + NOTEBOOK_CELLS[1:]:  # cells run again, as in a notebook
+        exec(cell, namespace)
+    assert namespace["outputs"] == ["DONE example_2", *["DONE example_TASKC_TASKD"] * 4]
+    assert Register.get_task_cls("ExampleTaskB") is namespace["ExampleTaskB"]

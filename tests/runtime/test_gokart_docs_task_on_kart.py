@@ -185,6 +185,16 @@ def test_complete_check_at_run_skips_run_of_a_finished_task(workspace: str) -> N
     assert RUNS == ["Sample"]
 
 
+def test_settings_can_be_overridden_as_class_attributes(workspace: str) -> None:
+    class NoCheck(Sample):
+        complete_check_at_run = False
+
+    gokart.build(NoCheck())
+    RUNS.clear()
+    NoCheck().run()
+    assert RUNS == ["Sample"]
+
+
 def test_clone_copies_shared_parameters_except_rerun(workspace: str) -> None:
     original = TaskA(param="p", rerun=True, workspace_directory="elsewhere")
     clone = original.clone()
