@@ -70,6 +70,13 @@ def test_generic_forms_are_subscriptable_at_runtime() -> None:
         gokart.TaskInstanceParameter(expected_type=1)
 
 
+def test_parameters_import_from_gokart_s_module_path() -> None:
+    from kartwheel.parameter import TaskInstanceParameter, ZonedDateSecondParameter
+
+    assert TaskInstanceParameter is gokart.TaskInstanceParameter
+    assert ZonedDateSecondParameter is gokart.ZonedDateSecondParameter
+
+
 def test_serializable_parameter_example(workspace: str) -> None:
     result = gokart.build(DummyTask(config=Config(foo=1, bar="a")))
     assert result == Config(foo=1, bar="a")
