@@ -92,7 +92,7 @@ class TaskOnKart(KartSettings, TargetFactory, luigi.Task, Generic[T], metaclass=
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._given = (args, kwargs)
-        self._check_settings()
+        self._init_settings()
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
         self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
@@ -237,10 +237,10 @@ class TaskOnKart(KartSettings, TargetFactory, luigi.Task, Generic[T], metaclass=
         """
         if self._rerun_pending:
             return False
+        outputs = flatten(self.output())
         if self._requirement_reruns():
             self._rerun_pending = True  # a task it reads is rerun, so its own outputs must go too
             return False
-        outputs = flatten(self.output())
         if not outputs:
             return self._is_wrapper()
         if not all(target.exists() for target in outputs):
@@ -385,16 +385,21 @@ def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) 
         if len(args) > len(positional):
             return None
         for (name, param), arg in zip(positional, args, strict=False):
-            result[name] = param.normalize(arg)
+            result[name] = _frozen(param.normalize(arg))
             given.add(name)
     for name, arg in kwargs.items():
         param = by_name.get(name)
         if param is None or name in given:
             return None
-        result[name] = param.normalize(arg)
+        result[name] = _frozen(param.normalize(arg))
     if len(result) != len(params):
         return None  # a parameter without a default was not given
-    return [(name, tuple(result[name]) if type(result[name]) in (list, set) else result[name]) for name, _ in params]
+    return [(name, result[name]) for name, _ in params]
+
+
+def _frozen(value: Any) -> Any:
+    """A list or set value as the tuple luigi keeps."""
+    return tuple(value) if type(value) in (list, set) else value
 
 
 def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
@@ -403,7 +408,7 @@ def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
     def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         by_name = dict(cls.get_params())
         defaults = {
-            name: param.normalize(param._default)
+            name: _frozen(param.normalize(param._default))
             for name, param in by_name.items()
             if param._default is not _NO_VALUE and param._config_path is None
         }

@@ -22,6 +22,11 @@ from .per_class import per_class
 __all__ = ["KartSettings", "checked_run", "complete_check_skipped"]
 
 
+# Whether any task was ever created with rerun=True: until one is, no requirement can be about to rerun,
+# and complete() need not ask.
+_rerun_requested = False
+
+
 def _setting(parameter_class: type, default: Any, description: str) -> Any:
     return parameter_class(default=default, significant=False, positional=False, description=description)
 
@@ -56,7 +61,11 @@ class KartSettings:
         ExplicitBoolParameter, False, "Hold a redis lock around run() (needs redis_host and redis_port)."
     )
 
-    def _check_settings(self) -> None:
+    def _init_settings(self) -> None:
+        """Check the settings that go together, and note a rerun request."""
+        if self.rerun:
+            global _rerun_requested
+            _rerun_requested = True
         if self.should_lock_run and (self.redis_host is None or self.redis_port is None):
             raise TaskParameterError(
                 f"{type(self).__name__}: should_lock_run=True needs both redis_host and redis_port "
@@ -75,7 +84,12 @@ class KartSettings:
         return {name: value for name in self._task_parameter_names() if (value := getattr(self, name)) is not None}
 
     def _requirement_reruns(self) -> bool:
-        """Whether a task this one requires directly is about to rerun (which makes this one rerun too)."""
+        """Whether a task this one requires directly is about to rerun (which makes this one rerun too).
+
+        Ask after the task's hash or outputs were computed: that creates the tasks its requires() returns.
+        """
+        if not _rerun_requested:
+            return False
         return any(getattr(task, "_rerun_pending", False) for task in flatten(self.requires()))
 
     # -- hash -----------------------------------------------------------------------------------------
