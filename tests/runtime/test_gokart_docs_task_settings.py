@@ -165,3 +165,22 @@ def test_serialized_task_definition_check_puts_the_class_source_in_the_hash(tmp_
     assert checked_before != before().make_unique_id()
     assert before(serialized_task_definition_check=True).make_unique_id() == checked_before
     assert gokart.build(after(serialized_task_definition_check=True)) == 2
+
+
+def test_code_hash_tells_apart_two_definitions_under_one_name() -> None:
+    class Redefined(gokart.TaskOnKart):
+        task_namespace = "docs_settings_code"
+
+        def run(self):
+            self.dump("first")
+
+    first = Redefined(serialized_task_definition_check=True).make_unique_id()
+
+    class Redefined(gokart.TaskOnKart):
+        task_namespace = "docs_settings_code"
+
+        def run(self):
+            self.dump("second")
+
+    assert Redefined(serialized_task_definition_check=True).make_unique_id() != first
+    assert Redefined().make_unique_id() == Redefined(serialized_task_definition_check=False).make_unique_id()
