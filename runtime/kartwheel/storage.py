@@ -55,6 +55,10 @@ class Storage(ABC):
     def write_whole(self, path: str, data: bytes | str) -> None:
         """Write small `data` to `path` in one call, without the temporary file (for logs)."""
 
+    @abstractmethod
+    def list_files(self, directory: str) -> dict[str, float]:
+        """The files directly in `directory`, by name, with their modification times; {} when it is absent."""
+
     @staticmethod
     def join(*parts: str) -> str:
         """Join path parts with '/', the separator of both local paths and URLs."""
@@ -91,6 +95,13 @@ class LocalStorage(Storage):
 
     def write_whole(self, path: str, data: bytes | str) -> None:
         write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
+
+    def list_files(self, directory: str) -> dict[str, float]:
+        try:
+            with os.scandir(directory) as entries:
+                return {entry.name: entry.stat().st_mtime for entry in entries if entry.is_file()}
+        except FileNotFoundError:
+            return {}
 
     @staticmethod
     def _create(path: str, binary: bool) -> IO:
@@ -129,6 +140,17 @@ class FsspecStorage(Storage):
     def write_whole(self, path: str, data: bytes | str) -> None:
         self.fs.pipe_file(path, data.encode("utf-8") if isinstance(data, str) else data)
 
+    def list_files(self, directory: str) -> dict[str, float]:
+        try:
+            entries = self.fs.ls(directory, detail=True)
+        except FileNotFoundError:
+            return {}
+        return {
+            entry["name"].rstrip("/").rsplit("/", 1)[-1]: _modified(entry)
+            for entry in entries
+            if entry.get("type") == "file"
+        }
+
     def open_read(self, path: str, binary: bool) -> IO:
         return self.fs.open(path, "rb") if binary else self.fs.open(path, "r", encoding="utf-8", newline="")
 
@@ -144,6 +166,17 @@ class FsspecStorage(Storage):
             with contextlib.suppress(Exception):
                 self.fs.rm(temporary)
             raise
+
+
+def _modified(entry: dict) -> float:
+    """A listing entry's modification time in seconds; fsspec backends name and type it differently."""
+    value = entry.get("mtime", entry.get("LastModified", entry.get("updated", entry.get("created", 0.0))))
+    if hasattr(value, "timestamp"):
+        return value.timestamp()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0  # an unparseable time only changes which earlier run is described first
 
 
 @functools.cache
