@@ -25,6 +25,7 @@ import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
 from . import log_writer
+from .progress import CountingScheduler, Counts
 from .seed import import_seed_methods
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
@@ -295,13 +296,26 @@ def _usr1_handler() -> Any:
 
 
 class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):
-    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid."""
+    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid.
+
+    With `count=True` the worker talks to its scheduler through a `CountingScheduler`, whose counts
+    `counts()` returns (None before the worker exists).
+    """
+
+    def __init__(self, count: bool = False) -> None:
+        self.count = count
+        self.counter: CountingScheduler | None = None
 
     def create_local_scheduler(self) -> LocalScheduler:
         return LocalScheduler()
 
     def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> Worker:
+        if self.count:
+            scheduler = self.counter = CountingScheduler(scheduler)
         return Worker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+
+    def counts(self) -> Counts | None:
+        return self.counter.counts() if self.counter is not None else None
 
 
 @contextlib.contextmanager
