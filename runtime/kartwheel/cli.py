@@ -19,7 +19,7 @@ from luigi.task_register import Register, TaskClassNotFoundException
 
 from .cli_actions import run_instead
 from .errors import CommandLineError, KartwheelError
-from .plan_command import check_no_clash, progress_settings, show_plan, split_options
+from .plan_command import OWN_OPTIONS, check_no_clash, progress_settings, show_plan, split_options
 from .progress import CountingScheduler, ProgressPrinter, format_duration
 from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .task_list import program_name, task_listing
@@ -88,8 +88,9 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
             break
         option = token.split("=", 1)[0]
         if option.startswith("--") and option not in options:
+            candidates = own_options + list(OWN_OPTIONS) + sorted(options)
             raise CommandLineError(
-                f"{family} has no parameter {option}{_suggest(option, own_options + sorted(options))} "
+                f"{family} has no parameter {option}{_suggest(option, candidates)} "
                 f"(its parameters: {' '.join(own_options)})"
             )
     known, _ = parser.parse_known_args(argv)
@@ -165,10 +166,10 @@ def run(argv: list[str] | None = None) -> NoReturn:
         if task_class is not None:
             check_no_clash(task_class, argv)
             argv = with_default_scheduler(argv)
-            if options.shows_plan:
-                sys.exit(show_plan(argv, options))
             progress = progress_settings(options)
             root = _construct_root_task(argv)
+            if options.shows_plan:
+                sys.exit(show_plan(argv, options))
             if run_instead(argv):
                 sys.exit(0)
     except KartwheelError as exc:

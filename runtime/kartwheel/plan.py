@@ -112,11 +112,16 @@ def _walk(roots: list[luigi.Task]) -> tuple[dict[str, luigi.Task], dict[str, lis
 def _own_params(task: luigi.Task) -> dict[str, str]:
     """The significant parameters as strings, less those holding tasks: those are in `requires`."""
     values = task.param_kwargs
-    return {
-        name: text
-        for name, text in task.to_str_params(only_significant=True).items()
-        if not is_task_value(values.get(name))
-    }
+    own = {}
+    for name, param in task.get_params():
+        if param.significant:
+            value = values[name]
+            if type(value) in _PLAIN or not is_task_value(value):
+                own[name] = param.serialize(value)
+    return own
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _is_external(task: luigi.Task) -> bool:

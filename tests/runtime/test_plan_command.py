@@ -179,3 +179,13 @@ def test_runs_on_the_local_scheduler_by_default(project):
     done = main(project, "pkg.Numbers", "--no-progress")
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources" / "__main__").glob("Numbers_*.pkl"))) == 1
+
+
+def test_a_misspelt_option_of_kartwheel_is_suggested(project):
+    done = main(project, "pkg.Summary", "--plna")
+    assert done.returncode == 2 and "no parameter --plna; did you mean --plan?" in done.stderr
+
+
+def test_plan_of_a_task_that_cannot_be_created_is_one_line(project):
+    done = main(project, "pkg.Summary", "--factor", "abc", "--plan")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
