@@ -31,7 +31,7 @@ import luigi  # noqa: E402
 import scenarios  # noqa: E402
 from kartwheel.graph_html import render_html  # noqa: E402
 from kartwheel.plan import make_plan  # noqa: E402
-from kartwheel.progress import ProgressPrinter  # noqa: E402
+from kartwheel.progress import CountingScheduler, ProgressPrinter  # noqa: E402
 from kartwheel.scheduling import WorkerSchedulerFactory, deep_graphs  # noqa: E402
 
 # No-op runs take a second or two each; alternating three pairs steadies them on a busy machine.
@@ -85,6 +85,38 @@ def run_child(mode: str, shape: str, n: int, folder: Path) -> tuple[float, float
     return json.loads(done.stdout.splitlines()[-1])["seconds"], time.perf_counter() - started
 
 
+class _StubScheduler:
+    """Answers instantly, so that only the counting wrapper's own time is measured."""
+
+    def add_task(self, **kwargs: object) -> None:
+        return None
+
+    def get_work(self, **kwargs: object) -> dict[str, object]:
+        return {"task_id": kwargs["worker"]}
+
+
+def counting_cost(n: int) -> float:
+    """Seconds the counting wrapper adds to the scheduler calls of an n-task first build: per task, luigi's
+    worker reports it PENDING, asks for it, then reports it DONE."""
+    stub = _StubScheduler()
+    counter = CountingScheduler(stub)
+    ids = [f"Task_{index}" for index in range(n)]
+    started = time.perf_counter()
+    for task_id in ids:
+        counter.add_task(task_id=task_id, status="PENDING")
+    for task_id in ids:
+        counter.get_work(worker=task_id)
+        counter.add_task(task_id=task_id, status="DONE")
+    wrapped = time.perf_counter() - started
+    started = time.perf_counter()
+    for task_id in ids:
+        stub.add_task(task_id=task_id, status="PENDING")
+    for task_id in ids:
+        stub.get_work(worker=task_id)
+        stub.add_task(task_id=task_id, status="DONE")
+    return wrapped - (time.perf_counter() - started)
+
+
 def html_figures(shape: str, n: int, folder: Path) -> dict[str, float]:
     plan = make_plan(graph(shape, n))
     started = time.perf_counter()
@@ -105,6 +137,7 @@ def main() -> None:
         return
     Path(args.tmp_dir).mkdir(parents=True, exist_ok=True)
     print(f"N = {args.n}")
+    print(f"counting on the scheduler channel: {counting_cost(args.n) * 1e3:.1f} ms for {args.n} tasks")
     for shape in args.shapes.split(","):
         folder = Path(tempfile.mkdtemp(dir=args.tmp_dir))
         try:
