@@ -242,3 +242,16 @@ def test_shared_tasks_appear_once(workspace):
     assert [task.family for task in plan.tasks.values()].count("PlanNumbers") == 1
     assert len(plan.roots) == 2
     assert plan.tasks[numbers.task_id].status == WILL_RUN
+
+
+def test_upstream_change_through_requires_is_named(workspace, tmp_path, fresh_luigi_config):
+    kartwheel.build(summary(workspace))
+    config = tmp_path / "param.ini"
+    config.write_text("[PlanNumbers]\ncount=5\n")
+    kartwheel.add_config(str(config))
+    plan = make_plan(summary(workspace))
+    assert statuses(plan) == {
+        "PlanNumbers": (WILL_RUN, "count: 3 -> 5"),
+        "PlanScaled": (WILL_RUN, "upstream PlanNumbers changed"),
+        "PlanSummary": (WILL_RUN, "upstream PlanScaled changed"),
+    }
