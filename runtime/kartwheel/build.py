@@ -73,8 +73,8 @@ def _failure_message(
             return _describe(task, error)
     scheduler = result.worker._scheduler
     for task_id in scheduler.task_list("FAILED", ""):
-        error = scheduler.fetch_error(task_id).get("error") or ""
-        return f"{task_id} failed:\n\n{error}", None
+        trace = scheduler.fetch_error(task_id).get("error") or ""
+        return f"{task_id} failed:\n\n{trace}", None
     if missing:
         outputs = ", ".join(str(target) for target in luigi.task.flatten(missing[0].output()))
         return f"missing data: {missing[0]} is not complete and cannot be run here (no {outputs})", None

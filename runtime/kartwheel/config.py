@@ -6,6 +6,7 @@ import configparser
 import json
 import os
 import re
+import sys
 from typing import Any
 
 from luigi.configuration.cfg_parser import CombinedInterpolation, EnvironmentInterpolation, LuigiConfigParser
@@ -43,9 +44,9 @@ def _parser() -> LuigiConfigParser:
 
 
 def _read_toml(path: str) -> dict[str, dict[str, Any]]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         try:
             import tomli as tomllib
         except ImportError as exc:

@@ -12,7 +12,7 @@ import json
 import pickle
 from abc import ABC, abstractmethod
 from types import ModuleType
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .errors import DumpError, MissingDependencyError, UnknownFormatError
 from .huge_pages import HugePageReader
@@ -65,11 +65,11 @@ class GzipPickleFormat(PickleFormat):
 
     def write(self, obj: Any, file: IO) -> None:
         with gzip.GzipFile(fileobj=file, mode="wb", mtime=0) as compressed:
-            super().write(obj, compressed)
+            super().write(obj, cast(IO[bytes], compressed))
 
     def read(self, file: IO) -> Any:
         with gzip.GzipFile(fileobj=file, mode="rb") as compressed:
-            return super().read(compressed)
+            return super().read(cast(IO[bytes], compressed))
 
 
 class TextFormat(FileFormat):

@@ -15,6 +15,7 @@ import importlib.metadata
 import pickle
 import sys
 import types
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import log_writer
@@ -66,7 +67,7 @@ def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
 
 
 @functools.cache
-def _packages_distributions() -> dict[str, list[str]]:
+def _packages_distributions() -> Mapping[str, list[str]]:
     return importlib.metadata.packages_distributions()
 
 

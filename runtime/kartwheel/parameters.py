@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import luigi
 
@@ -27,7 +27,7 @@ def _check_task(value: Any, expected_type: type | None, what: str) -> luigi.Task
             f"{what} takes a task instance of {wanted.__name__}, got {got}; "
             "pass an instance, e.g. MyTask(param=1), not the class or a name"
         )
-    return value
+    return cast(luigi.Task, value)
 
 
 def _no_text(what: str, text: str) -> TaskParameterError:

@@ -71,7 +71,8 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         self._state = _TaskState(self._config.state_path)
         self._state._metrics_collector = collector
         make = self._make_task
-        self._make_task = lambda **task_kwargs: _TaskRecipe(make, task_kwargs)
+        # luigi types _make_task as the partial it builds; _TaskState accepts this recipe in its place.
+        self._make_task = lambda **task_kwargs: _TaskRecipe(make, task_kwargs)  # type: ignore[assignment]
         self._dependents: dict[str, set[str]] = collections.defaultdict(set)
         self._ready: list[tuple[int, float, str]] = []  # (-priority, time, id): luigi's order
         self._stale = True  # the ready queue must be rebuilt from the task table
@@ -94,6 +95,8 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         reply = super().add_task(
             task_id=task_id, status=status, deps=deps, new_deps=new_deps, resources=resources, **kwargs
         )
+        if task_id is None:
+            return reply  # luigi has nothing to schedule without an id
         self._uses_resources = self._uses_resources or bool(resources)
         for dep in list(deps or ()) + list(new_deps or ()):
             self._dependents[dep].add(task_id)
@@ -258,7 +261,8 @@ class Worker(luigi.worker.Worker):
         )
         if self._in_process:
             self._task_result_queue.close()
-            self._task_result_queue = _InProcessQueue()
+            # luigi types the queue as multiprocessing's; the worker uses only put, get and close.
+            self._task_result_queue = _InProcessQueue()  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> bool:
         """luigi's clean-up; then give SIGUSR1 back, which luigi leaves pointing at this worker, and so

@@ -275,6 +275,11 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
     def dump(self, obj: T, target: str | luigi.Target | None = None) -> None:
         """Write `obj` to the output (or the output named `target`), atomically."""
         destination = self._output_target(target)
+        if not isinstance(destination, KartTarget):
+            raise KartwheelError(
+                f"{self} cannot dump to {destination!r}: dump writes targets made by self.make_target(...); "
+                "return those from output()"
+            )
         destination.dump(obj)
         self._dumped.add(str(destination))
 
@@ -334,6 +339,10 @@ class TaskOnKart(luigi.Task, Generic[T], metaclass=OnceRegister):
 
     # -- luigi's hooks ------------------------------------------------------------------------------
 
+    # Set by lifecycle during a run: the seed applied before run() and the duration luigi measured.
+    _seed: dict[str, Any] | None = None
+    _processing_time: float = 0.0
+
     def on_success(self) -> Any:
         """Check that every output was written and write the logs; subclasses call super()."""
         lifecycle.after_success(self)
@@ -349,7 +358,7 @@ def _warn_dynamic_dependencies(cls: type) -> None:
     """Say once per class that the tasks `run()` yields are not part of the hash of its cached outputs."""
     if cls.__dict__.get("_kartwheel_warned_dynamic"):
         return
-    cls._kartwheel_warned_dynamic = True
+    setattr(cls, "_kartwheel_warned_dynamic", True)  # noqa: B010  (any task class; a checker knows none by name)
     warnings.warn(
         DynamicDependencyWarning(
             f"{cls.__name__} yields tasks from run(); they are not part of its hash, so its outputs are reused "
@@ -368,7 +377,7 @@ def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi
             yield name, param
 
 
-def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) -> list | None:
+def _arguments_and_defaults(cls: type[luigi.Task], params: list, args: tuple, kwargs: dict) -> list | None:
     """luigi's result when no config applies, or None where luigi must decide (and word the error)."""
     by_name, defaults = _declared(cls)
     if len(params) != len(by_name):
@@ -392,7 +401,7 @@ def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) 
     return [(name, tuple(result[name]) if type(result[name]) in (list, set) else result[name]) for name, _ in params]
 
 
-def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
+def _declared(cls: type[luigi.Task]) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
     """A class's parameters by name, and its normalized defaults (parameters without one are left out)."""
 
     def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
@@ -407,7 +416,7 @@ def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
     return per_class(cls, "_kartwheel_declared", compute)
 
 
-def _warning_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
+def _warning_params(cls: type[luigi.Task]) -> list[tuple[str, luigi.Parameter]]:
     """The parameters whose type checks values: plain `Parameter`s, and any class with its own check."""
     silent = luigi.Parameter._warn_on_wrong_param_type
     return [

@@ -58,8 +58,8 @@ def test_flush_reports_files_that_could_not_be_written_once(tmp_path, helper_wri
 def test_a_dead_helper_is_reported_and_later_logs_are_written_inline(tmp_path, helper_writer):
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "before.pkl"), b"1")])
     helper_writer.flush()
-    helper_writer._helper.kill()
-    helper_writer._helper.wait()
+    helper_writer._helper.process.kill()
+    helper_writer._helper.process.wait()
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "after.pkl"), b"2")])
     with pytest.raises(DumpError, match="log writer process stopped"):
         helper_writer.flush()
@@ -74,7 +74,7 @@ def test_close_ends_the_helper(tmp_path):
     writer.submit(LocalStorage(), [(str(tmp_path / "a.pkl"), b"a")])
     helper = writer._helper
     writer.close()
-    assert helper.returncode == 0
+    assert helper.process.returncode == 0
     assert (tmp_path / "a.pkl").read_bytes() == b"a"
 
 
