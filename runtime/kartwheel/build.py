@@ -11,8 +11,8 @@ from typing import Any
 import luigi
 from luigi.execution_summary import LuigiStatusCode
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
 from .errors import BuildError
-from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .target import load_targets
 from .unique_id import invalidate_hashes
 

@@ -14,8 +14,8 @@ import luigi.retcodes
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
 from .errors import CommandLineError, KartwheelError
-from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .unique_id import invalidate_hashes
 
 __all__ = ["main", "run"]

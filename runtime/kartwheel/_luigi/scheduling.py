@@ -24,8 +24,8 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
-from . import log_writer
-from .seed import import_seed_methods
+from .. import log_writer
+from ..seed import import_seed_methods
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
 
