@@ -1,13 +1,16 @@
-"""The gates every change passes: lint, formatting, types, then the test suite.
+"""The gates every change passes: lint, formatting, types, then the test suite three times.
 
-`python scripts/check.py` runs them all and exits non-zero on the first finding; `--tests-only` runs just
-the test suite (used for the run against the oldest supported luigi). A test run that collects no test
-counts as a failure, so a broken collection can never pass for a green run.
+The suite runs in its declared order, then with kartwheel's fast paths switched off (luigi's own
+scheduler, logs written inline: `tests/fast_paths_off.cfg`), then in a random order (its seed is
+printed; rerun with `pytest --random-order-seed=N`). `python scripts/check.py` runs them
+all and exits non-zero on the first finding; `--tests-only` skips lint and types; `--quick` runs the
+suite once. A run that collects no test counts as a failure, so a broken collection never passes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +27,17 @@ STATIC_GATES = [
 ]
 
 
-def test_runs() -> list[tuple[str, list[str]]]:
-    """Each run of the suite, by name: pytest's arguments."""
-    return [("tests", [])]
+TEST_RUNS = [
+    ("tests", [], {}),
+    ("tests, fast paths off", [], {"LUIGI_CONFIG_PATH": str(ROOT / "tests" / "fast_paths_off.cfg")}),
+    ("tests, random order", ["--random-order"], {}),  # modules in a random order, and tests within each
+]
 
 
-def _run(name: str, command: list[str]) -> int:
-    print(f"== {name}: {' '.join(command)}", flush=True)
-    code = subprocess.call(command, cwd=ROOT)
+def _run(name: str, command: list[str], env: dict[str, str] | None = None) -> int:
+    shown = " ".join(f"{key}={value}" for key, value in (env or {}).items())
+    print(f"== {name}: {shown + ' ' if shown else ''}{' '.join(command)}", flush=True)
+    code = subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
     if code == NO_TESTS_COLLECTED and command[:3] == [sys.executable, "-m", "pytest"]:
         print(f"== {name}: pytest collected no tests; that is a failure here", flush=True)
     elif code != 0:
@@ -42,11 +48,15 @@ def _run(name: str, command: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests-only", action="store_true", help="run the test suite only, not lint or types")
+    parser.add_argument("--quick", action="store_true", help="run the test suite once, in its declared order")
     options = parser.parse_args(argv)
-    steps = [] if options.tests_only else [(name, [sys.executable, "-m", *command]) for name, command in STATIC_GATES]
-    steps += [(name, [sys.executable, "-m", "pytest", *args]) for name, args in test_runs()]
-    for name, command in steps:
-        if _run(name, command) != 0:
+    steps = (
+        [] if options.tests_only else [(name, [sys.executable, "-m", *command], {}) for name, command in STATIC_GATES]
+    )
+    runs = TEST_RUNS[:1] if options.quick else TEST_RUNS
+    steps += [(name, [sys.executable, "-m", "pytest", *args], env) for name, args, env in runs]
+    for name, command, env in steps:
+        if _run(name, command, env) != 0:
             return 1
     print("== every gate passed", flush=True)
     return 0

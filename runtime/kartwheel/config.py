@@ -14,11 +14,13 @@ from luigi.configuration.cfg_parser import CombinedInterpolation, EnvironmentInt
 from .errors import ConfigError, MissingDependencyError
 from .unique_id import invalidate_hashes
 
-__all__ = ["add_config"]
+__all__ = ["ConfigFiles", "add_config", "config_files", "read_config_files"]
 
 _PERCENT_NAME = re.compile(r"%\((\w+)\)s")
 _DOLLAR_NAME = re.compile(r"\$\{(\w+)\}")
 _toml_files: list[str] = []
+# The files luigi itself reads (its defaults and LUIGI_CONFIG_PATH), before any add_config.
+_LUIGI_FILES = tuple(LuigiConfigParser._config_paths)
 
 
 class _EnvironmentFallbackInterpolation(configparser.BasicInterpolation):
@@ -121,4 +123,24 @@ def add_config(path: str | os.PathLike) -> None:
         LuigiConfigParser.reload()
     _apply_toml_files(parser)
     _check_values(parser, path)
+    invalidate_hashes()  # tasks already created may now require others
+
+
+ConfigFiles = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def config_files() -> ConfigFiles:
+    """The ini files luigi reads and the toml files add_config read, in order: what `read_config_files` restores."""
+    return tuple(LuigiConfigParser._config_paths), tuple(_toml_files)
+
+
+def read_config_files(files: ConfigFiles | None = None) -> None:
+    """Forget every value and read the configuration again from `files` (by default luigi's own files only)."""
+    ini_files, toml_files = files if files is not None else (_LUIGI_FILES, ())
+    LuigiConfigParser._config_paths[:] = ini_files
+    _toml_files[:] = toml_files
+    parser = _parser()
+    parser.clear()
+    LuigiConfigParser.reload()
+    _apply_toml_files(parser)
     invalidate_hashes()  # tasks already created may now require others

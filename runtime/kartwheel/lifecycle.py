@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import luigi
 from luigi.task import flatten
 
+from . import settings
 from .errors import MissingOutputError
 from .logs import write_logs
 from .seed import apply_seed, seed_from_unique_id
@@ -44,7 +45,7 @@ def record_processing_time(task: TaskOnKart, seconds: float) -> None:
 
 
 def after_success(task: TaskOnKart) -> None:
-    """Fail unless every declared output was written, then write the logs."""
+    """Fail unless every declared output was written, then write the logs (unless switched off)."""
     outputs = flatten(task.output())
     missing = [str(target) for target in outputs if str(target) not in task._dumped and not target.exists()]
     if missing:
@@ -52,8 +53,9 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
-    write_logs(task, getattr(task, "_processing_time", 0.0), seed)
+    if settings.current().supplementary_logs:
+        seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
+        write_logs(task, getattr(task, "_processing_time", 0.0), seed)
     task._rerun_pending = False
 
 

@@ -7,7 +7,8 @@ once the process has logged `INLINE_TASKS` tasks) can. What is written is encode
 finishes; the helper only creates files. `flush()` waits until every log is on disk; the worker calls
 it when a build ends, reading a log calls it first, and the interpreter calls it at exit.
 
-Logs of remote workspaces, and of tasks run in a forked worker process, are written inline.
+Logs of remote workspaces, and of tasks run in a forked worker process, are written inline, as are all
+logs with `[kartwheel] log_helper_process = false`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 from typing import IO
 
+from . import settings
 from .errors import DumpError
 from .log_writer_process import FILE, FRAME, REPLY
 from .storage import LocalStorage, Storage
@@ -40,7 +42,12 @@ class LogWriter:
 
     def submit(self, storage: Storage, files: list[tuple[str, bytes]]) -> None:
         """Write each `(path, data)` soon, in order; inline when a helper would not pay off."""
-        if os.getpid() != self._pid or not isinstance(storage, LocalStorage) or self._inline_left > 0:
+        if (
+            os.getpid() != self._pid
+            or not isinstance(storage, LocalStorage)
+            or self._inline_left > 0
+            or not settings.current().log_helper_process
+        ):
             self._inline_left -= 1
             for path, data in files:
                 storage.write_whole(path, data)

@@ -18,7 +18,8 @@ import types
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import log_writer
+from . import log_writer, settings
+from .errors import LoadError
 from .storage import Storage, storage_for
 
 if TYPE_CHECKING:
@@ -42,7 +43,13 @@ def log_target(task: TaskOnKart, kind: str) -> Any:
 def read_log(task: TaskOnKart, kind: str) -> Any:
     """One log of `task`, once every log submitted so far is on disk."""
     log_writer.writer.flush()
-    return log_target(task, kind).load()
+    target = log_target(task, kind)
+    if not settings.current().supplementary_logs and not target.exists():
+        raise LoadError(
+            f"{target} does not exist: supplementary logs are switched off ([kartwheel] supplementary_logs = false); "
+            "switch them on and run the task again to have its logs"
+        )
+    return target.load()
 
 
 def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:

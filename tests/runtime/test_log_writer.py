@@ -15,6 +15,14 @@ import pytest
 from kartwheel.errors import DumpError
 from kartwheel.log_writer import INLINE_TASKS, LogWriter
 from kartwheel.storage import LocalStorage
+from kartwheel.testing import isolated_config
+
+
+@pytest.fixture(autouse=True)
+def helper_process_on():
+    """These tests are about the helper process: on, whatever the configuration says."""
+    with isolated_config({"kartwheel": {"log_helper_process": True}}):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ luigi's local scheduler answers every "what runs next?" by pruning, counting and
 graph: quadratic in the number of tasks. `LocalScheduler` keeps a ready queue instead, for the case
 luigi itself treats as simple (one worker, no resources, no batching, not paused), and hands every
 other case, and the final "nothing left" answer, to luigi's code. A central `luigid` is untouched.
+`[kartwheel] fast_scheduler = false` hands scheduling back to luigi's own scheduler and result queue.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
-from .. import log_writer
+from .. import log_writer, settings
 from ..seed import import_seed_methods
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
@@ -257,7 +258,10 @@ class Worker(luigi.worker.Worker):
         self._outer_usr1 = _usr1_handler()
         super().__init__(*args, **kwargs)
         self._in_process = (
-            self.worker_processes <= 1 and not self._config.force_multiprocessing and not self._config.timeout
+            settings.current().fast_scheduler
+            and self.worker_processes <= 1
+            and not self._config.force_multiprocessing
+            and not self._config.timeout
         )
         if self._in_process:
             self._task_result_queue.close()
@@ -299,10 +303,20 @@ def _usr1_handler() -> Any:
 
 
 class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):
-    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid."""
+    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid.
 
-    def create_local_scheduler(self) -> LocalScheduler:
+    luigi asks for the scheduler first, within the run's command line: the `[kartwheel]` settings are
+    read then (config and `--kartwheel-*` options), for the whole build.
+    """
+
+    def create_local_scheduler(self) -> luigi.scheduler.Scheduler:
+        if not settings.refresh().fast_scheduler:
+            return super().create_local_scheduler()
         return LocalScheduler()
+
+    def create_remote_scheduler(self, url: str) -> Any:
+        settings.refresh()
+        return super().create_remote_scheduler(url)
 
     def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> Worker:
         return Worker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
