@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import posixpath
 import warnings
@@ -17,7 +18,8 @@ from ._luigi.per_class import per_class
 from ._luigi.task_overrides import TaskOverrides
 from .errors import DynamicDependencyWarning, KartwheelError, WorkspaceEscapeError
 from .formats import FileFormat, resolve
-from .logs import read_log
+from .lifecycle import RunState
+from .logs import log_file_name, read_log
 from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .storage import Storage, storage_for
@@ -214,7 +216,7 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
                 "return those from output()"
             )
         destination.dump(obj)
-        self._dumped.add(str(destination))
+        self._run_state.dumped.add(str(destination))
 
     @overload
     def load(self, target: TaskOnKart[K]) -> K: ...
@@ -256,25 +258,47 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def get_task_log(self) -> dict[str, Any]:
         """The `task_log` dict the task filled during its last successful run."""
-        return read_log(self, "task_log")
+        return read_log(self._log_target("task_log"))
 
     def get_task_params(self) -> dict[str, Any]:
         """The parameters the task last ran with."""
-        return read_log(self, "task_params")
+        return read_log(self._log_target("task_params"))
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""
-        return read_log(self, "processing_time")
+        return read_log(self._log_target("processing_time"))
 
     def get_random_seed(self) -> dict[str, Any]:
         """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
-        return read_log(self, "random_seed")
+        return read_log(self._log_target("random_seed"))
+
+    def _log_target(self, kind: str) -> KartTarget:
+        return self.make_target(log_file_name(type(self).__name__, kind))
+
+    # -- the state of a run (kept by lifecycle) -----------------------------------------------------
+
+    @functools.cached_property
+    def _run_state(self) -> RunState:
+        return RunState()
+
+    # `__init__` and `complete` use these two names for the run state's fields.
+    @property
+    def _rerun_pending(self) -> bool:
+        return self._run_state.rerun_pending
+
+    @_rerun_pending.setter
+    def _rerun_pending(self, value: bool) -> None:
+        self._run_state.rerun_pending = value
+
+    @property
+    def _dumped(self) -> set[str]:
+        return self._run_state.dumped
+
+    @_dumped.setter
+    def _dumped(self, value: set[str]) -> None:
+        self._run_state.dumped = value
 
     # -- luigi's hooks ------------------------------------------------------------------------------
-
-    # Set by lifecycle during a run: the seed applied before run() and the duration luigi measured.
-    _seed: dict[str, Any] | None = None
-    _processing_time: float = 0.0
 
     def on_success(self) -> Any:
         """Check that every output was written and write the logs; subclasses call super()."""
