@@ -68,7 +68,7 @@ def test_script_runs_task_with_parameter(project):
 
 def test_run_with_argument_list(project):
     code = "import sample, kartwheel; kartwheel.run(['SampleTask', '--local-scheduler', '--param=hi'])"
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
@@ -110,12 +110,13 @@ def test_console_script_runs_a_module_task(project):
         cwd=project,
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
 
 def test_console_script_help():
-    done = subprocess.run([sys.executable, "-m", "kartwheel", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "kartwheel", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "kartwheel new" in done.stdout

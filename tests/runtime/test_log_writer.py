@@ -137,6 +137,6 @@ luigi.build([Root()], local_scheduler=True, log_level="ERROR")
 def test_logs_written_through_plain_luigi_are_complete_at_exit(tmp_path):
     count = INLINE_TASKS * 2
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(count=count)))
-    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
     for kind in ("module_versions", "processing_time", "random_seed", "task_log", "task_params"):
         assert len(list((tmp_path / "resources" / "log" / kind).iterdir())) == count + 1, kind

@@ -34,7 +34,9 @@ def read_pickle(path: Path):
 
 def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     (tmp_path / "quickstart.py").write_text(QUICKSTART)
-    done = subprocess.run([sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
+    )
     assert done.stdout == "Hello, world!\n"
     resources = tmp_path / "resources"
     files = sorted(str(path.relative_to(resources)) for path in resources.rglob("*") if path.is_file())
