@@ -1,10 +1,12 @@
 """Tests of the sample task and the example pipeline, each building into a fresh temporary workspace."""
 
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import kartwheel
 import pytest
+from kartwheel.testing import isolated_workspace, run_task
 
 from {{ cookiecutter.package_name }}.model.pipeline import (
     Numbers,
@@ -17,10 +19,10 @@ from {{ cookiecutter.package_name }}.model.sample import Sample
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run the test in a fresh folder, so outputs go to its ./resources and never to the project's."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "resources"
+def workspace(tmp_path: Path) -> Iterator[Path]:
+    """Run the test in a fresh folder with a fresh configuration; outputs go to its ./resources."""
+    with isolated_workspace(tmp_path) as resources:
+        yield resources
 
 
 def test_the_pipeline_functions_compute_what_they_say() -> None:
@@ -31,7 +33,7 @@ def test_the_pipeline_functions_compute_what_they_say() -> None:
 
 
 def test_sample_builds_its_output(workspace: Path) -> None:
-    assert kartwheel.build(Sample()) == "sample output"
+    assert run_task(Sample()).output == "sample output"
     [output] = (workspace / "{{ cookiecutter.package_name }}" / "model" / "sample").glob("Sample_*.pkl")
     with output.open("rb") as file:
         assert pickle.load(file) == "sample output"
@@ -42,8 +44,8 @@ def test_summary_builds_the_whole_pipeline(workspace: Path) -> None:
 
 
 def test_a_changed_parameter_reruns_only_the_stages_that_depend_on_it(workspace: Path) -> None:
-    kartwheel.build(Summary(size=4, factor=2.0))
-    kartwheel.build(Summary(size=4, factor=3.0))
+    assert sorted(run_task(Summary(size=4, factor=2.0)).ran_names()) == ["Numbers", "Scaled", "Summary"]
+    assert sorted(run_task(Summary(size=4, factor=3.0)).ran_names()) == ["Scaled", "Summary"]
     outputs = workspace / "{{ cookiecutter.package_name }}" / "model" / "pipeline"
     assert len(list(outputs.glob("Numbers_*.pkl"))) == 1
     assert len(list(outputs.glob("Scaled_*.pkl"))) == 2
