@@ -37,4 +37,20 @@ def test_the_wheel_ships_py_typed_and_the_template(tmp_path):
     (wheel,) = tmp_path.glob("kartwheel-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "kartwheel/py.typed" in names
+    assert "kartwheel/LICENSE" in names
     assert "kartwheel/_template/cookiecutter.json" in names
+
+
+def test_the_runtime_carries_the_repository_licence():
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n\nCopyright (c) 2026 kartwheel developers\n")
+    assert (ROOT / "runtime" / "kartwheel" / "LICENSE").read_text(encoding="utf-8") == licence
+
+
+def test_the_changelog_opens_with_unreleased_and_has_the_current_version():
+    from kartwheel import __version__
+
+    headings = re.findall(r"^## (.+)$", (ROOT / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert headings[0] == "[Unreleased]"
+    assert re.fullmatch(rf"\[{re.escape(__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}", headings[1])
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__), "a SemVer version"

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from .errors import NewProjectError
+from .errors import MissingDependencyError, NewProjectError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAGING_PREFIX = ".kartwheel-new-"
@@ -181,9 +181,21 @@ def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_in
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def require_cookiecutter() -> None:
+    """Stop with the install command when cookiecutter, an optional dependency, is missing."""
+    try:
+        import cookiecutter  # noqa: F401
+    except ImportError as error:
+        raise MissingDependencyError(
+            "generating a project needs cookiecutter, which is not installed; "
+            "install it with `pip install 'kartwheel[new]'`"
+        ) from error
+
+
 def run(argv: Sequence[str]) -> Path:
     """Check the answers, then generate the project; return its path."""
     args = build_parser().parse_args(list(argv))
+    require_cookiecutter()
     template = find_template()
     validator = load_validator(template)
     given = parse_answers(args.answers, prompt_keys(template))
@@ -202,7 +214,7 @@ def main(argv: list[str]) -> int:
     """Entry point of `kartwheel new`: 0 on success, 1 with one line on stderr otherwise."""
     try:
         run(argv)
-    except NewProjectError as error:
+    except (NewProjectError, MissingDependencyError) as error:
         print(f"kartwheel new: error: {error}", file=sys.stderr)
         return 1
     except SystemExit as exit_:  # argparse: --help, or a usage error it has already printed

@@ -116,3 +116,18 @@ def test_the_packaged_layout_finds_its_template_and_bundles_itself(tmp_path: Pat
     bundled = output_dir / "shipped" / "kartwheel"
     assert (bundled / "_version.py").is_file()
     assert not (bundled / "_template").exists()
+
+
+def test_without_cookiecutter_kartwheel_new_says_how_to_install_it(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['cookiecutter'] = None; "  # as if it were not installed
+        "from kartwheel.cli import main; "
+        f"sys.exit(main(['new', '--no-input', '-o', {str(tmp_path)!r}, 'project_name=nope']))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "kartwheel new: error: generating a project needs cookiecutter, which is not installed; "
+        "install it with `pip install 'kartwheel[new]'`"
+    )
+    assert list(tmp_path.iterdir()) == []
