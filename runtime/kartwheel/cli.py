@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import logging
 import sys
@@ -45,10 +46,17 @@ def _suggest(name: str, candidates: list[str]) -> str:
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
+def _exact_parser(root_task: str | None = None) -> argparse.ArgumentParser:
+    """luigi's parser without prefix matching: a root task's `--p` is not an abbreviation of luigi's options."""
+    parser = CmdlineParser._build_parser(root_task=root_task)
+    parser.allow_abbrev = False
+    return parser
+
+
 def _task_class(argv: list[str]) -> type[luigi.Task] | None:
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     CmdlineParser._attempt_load_module(known)
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     if known.root_task is None or known.core_help or known.core_help_all:
         return None
     try:
@@ -71,7 +79,7 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
     if task_class is None:
         return None
     family = task_class.get_task_family()
-    parser = CmdlineParser._build_parser(root_task=family)
+    parser = _exact_parser(root_task=family)
     options = parser._option_string_actions
     own_options = [f"--{name.replace('_', '-')}" for name, _ in task_class.get_params()]
     for token in argv:
@@ -97,6 +105,24 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
     return task_class
 
 
+def _qualified_root_options(argv: list[str], task_class: type[luigi.Task]) -> list[str]:
+    """The root task's `--name` options as `--Family-name`: luigi's parser reads them before it knows the
+    root task, and would take `--p` for an ambiguous abbreviation of its `--parallel-scheduling...`."""
+    family = task_class.get_task_family()
+    params = dict(task_class.get_params())
+    luigi_options = _exact_parser()._option_string_actions
+    qualified: list[str] = []
+    for index, token in enumerate(argv):
+        if token == "--":
+            return qualified + argv[index:]
+        option, equals, value = token.partition("=")
+        name = option[2:].replace("-", "_")
+        if option.startswith("--") and name in params and option not in luigi_options:
+            token = "--" + params[name]._parser_global_dest(name, family).replace("_", "-") + equals + value
+        qualified.append(token)
+    return qualified
+
+
 def _construct_root_task(argv: list[str]) -> None:
     """Instantiate the root task once, so that errors in its parameters or config read as one line."""
     with CmdlineParser.global_instance(argv) as parser:
@@ -116,7 +142,9 @@ def run(argv: list[str] | None = None) -> NoReturn:
     _set_exit_codes()
     invalidate_hashes()  # the command line may change what tasks require
     try:
-        if check_command_line(argv) is not None:
+        task_class = check_command_line(argv)
+        if task_class is not None:
+            argv = _qualified_root_options(argv, task_class)
             _construct_root_task(argv)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)

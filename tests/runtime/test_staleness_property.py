@@ -118,6 +118,7 @@ class Pipeline:
         self.make = define(change, self.namespace, change.defaults)
         self.argv = [f"{self.namespace}.N{len(change.parents) - 1}", "--local-scheduler", "--no-lock"]
         self.root = len(change.parents) - 1
+        self.luigi_argv = list(self.argv)
 
     def apply_change(self) -> None:
         change = self.change
@@ -134,6 +135,9 @@ class Pipeline:
             self.argv += ["--p", str(change.value)]
         else:
             self.argv += [f"--{self.namespace}.N{change.task}-p", str(change.value)]
+        # luigi's own parser, read directly below, takes a root task's `--p` for an ambiguous abbreviation
+        # of its --parallel-scheduling options (kartwheel.run does not); the qualified form means the same.
+        self.luigi_argv = [f"--{self.namespace}.N{self.root}-p" if token == "--p" else token for token in self.argv]
 
     def build(self) -> list[int]:
         """Build the root; return the indexes of the tasks that ran."""
@@ -148,7 +152,7 @@ class Pipeline:
 
     def results(self) -> list[object]:
         """Every task's result, read from the workspace of the current folder."""
-        with CmdlineParser.global_instance(self.argv) if self.change.mode == "command line" else _nothing():
+        with CmdlineParser.global_instance(self.luigi_argv) if self.change.mode == "command line" else _nothing():
             return [load_targets(self.make(index).output()) for index in range(len(self.change.parents))]
 
 
