@@ -16,6 +16,7 @@ from luigi.cmdline_parser import CmdlineParser
 from luigi.task_register import Register, TaskClassNotFoundException
 
 from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
+from .cli_actions import run_instead
 from .errors import CommandLineError, KartwheelError
 from .unique_id import invalidate_hashes
 
@@ -139,6 +140,10 @@ def run(argv: list[str] | None = None) -> NoReturn:
     errors exit non-zero (see EXIT_CODES). Mistakes on the command line are answered in one line.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    if any(arg.startswith("--test-run-") for arg in argv):
+        from .testing import try_to_run_test_for_empty_data_frame
+
+        try_to_run_test_for_empty_data_frame(argv)
     _set_exit_codes()
     invalidate_hashes()  # the command line may change what tasks require
     try:
@@ -146,6 +151,8 @@ def run(argv: list[str] | None = None) -> NoReturn:
         if task_class is not None:
             argv = _qualified_root_options(argv, task_class)
             _construct_root_task(argv)
+            if run_instead(argv):
+                sys.exit(0)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -183,6 +190,9 @@ def _run_luigi(argv: list[str]) -> int:
 
 
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project
+       kartwheel check [PROJECT]   exit 1 when the project is behind the installed template
+       kartwheel update [PROJECT] [--allow-dirty]   merge the template's changes into the project
+       kartwheel new-task PACKAGE.MODULE.ClassName   write a task module and its test in a project
        kartwheel TASK --module MODULE [--local-scheduler] [--PARAM=VALUE ...]   run a task"""
 
 
@@ -196,4 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         from .new_project import main as new_project
 
         return new_project(argv[1:])
+    if argv[0] in ("check", "update"):
+        from .project_update import main as project_update
+
+        return project_update(argv)
+    if argv[0] == "new-task":
+        from .project_new_task import main as new_task
+
+        return new_task(argv[1:])
     run(argv)

@@ -11,6 +11,7 @@ from typing import Any
 
 from luigi.configuration.cfg_parser import CombinedInterpolation, EnvironmentInterpolation, LuigiConfigParser
 
+from .config_keys import warn_unknown_keys_of_registered_tasks
 from .errors import ConfigError, MissingDependencyError
 from .unique_id import invalidate_hashes
 
@@ -108,6 +109,7 @@ def add_config(path: str | os.PathLike) -> None:
 
     Values may use `${NAME}` or `%(NAME)s` for environment variables. Task parameters read the
     `[ClassName]` section (with its namespace, e.g. `[my_package.MyTask]`) and then `[TaskOnKart]`.
+    A key of a task's section that is none of its parameters is warned about (ConfigWarning).
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -124,6 +126,7 @@ def add_config(path: str | os.PathLike) -> None:
     _apply_toml_files(parser)
     _check_values(parser, path)
     invalidate_hashes()  # tasks already created may now require others
+    warn_unknown_keys_of_registered_tasks()
 
 
 ConfigFiles = tuple[tuple[str, ...], tuple[str, ...]]

@@ -6,35 +6,108 @@ publishing and error reporting. Formats that need pandas, numpy or pyarrow impor
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import importlib
-import json
-import pickle
-from abc import ABC, abstractmethod
+import io
+from collections.abc import Iterator
 from types import ModuleType
-from typing import IO, Any, cast
+from typing import IO, Any
 
-from .errors import DumpError, MissingDependencyError, UnknownFormatError
-from .huge_pages import HugePageReader
+from .errors import MissingDependencyError, UnknownFormatError
 
 __all__ = ["FileFormat", "format_for", "register_format", "registered_suffixes"]
 
 
-class FileFormat(ABC):
-    """Reads and writes one kind of file; `binary` says whether it gets a bytes or a text file."""
+class FileFormat:
+    """Reads and writes one kind of file: a subclass defines `write(obj, file)` and `read(file)`.
+
+    `binary` says whether it gets a bytes or a UTF-8 text file. This is also gokart's `FileProcessor`: a
+    subclass may instead define gokart's `dump(obj, file)`, `load(file)` and `format()` (None or a
+    `luigi.format.TextFormat` for text, `luigi.format.Nop` for bytes, `luigi.format.Gzip`).
+    """
 
     binary: bool = True
+    _incomplete: str | None = "subclass it and define write(obj, file) and read(file)"
 
-    @abstractmethod
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = {name for klass in cls.__mro__ if klass is not FileFormat for name in vars(klass)}
+        if not ({"write", "dump"} & own and {"read", "load"} & own):
+            cls._incomplete = "define write(obj, file) and read(file)"
+        elif "write" not in own and "read" not in own:
+            cls._incomplete = None
+            cls.binary = True  # gokart-style: the file is opened in binary and wrapped as format() says
+            cls.write = _write_through_format  # type: ignore[method-assign]
+            cls.read = _read_through_format  # type: ignore[method-assign]
+        else:
+            cls._incomplete = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> FileFormat:
+        if cls._incomplete:
+            raise TypeError(f"{cls.__name__} cannot be used as a file format: {cls._incomplete}")
+        return super().__new__(cls)
+
     def write(self, obj: Any, file: IO) -> None:
         """Write `obj` to the open `file`; raise `DumpError` for an object this format cannot hold."""
+        raise NotImplementedError
 
-    @abstractmethod
     def read(self, file: IO) -> Any:
         """Read the object back from the open `file`."""
+        raise NotImplementedError
+
+    def dump(self, obj: Any, file: IO) -> None:
+        """gokart's name for `write`."""
+        self.write(obj, file)
+
+    def load(self, file: IO) -> Any:
+        """gokart's name for `read`."""
+        return self.read(file)
+
+    def format(self) -> Any:
+        """The luigi format of the file this format reads and writes, for use with a luigi target."""
+        import luigi.format
+
+        return luigi.format.Nop if self.binary else luigi.format.TextFormat(encoding="utf-8")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+@contextlib.contextmanager
+def _as_format_says(processor: FileFormat, file: IO, mode: str) -> Iterator[IO]:
+    """`file` (binary) as a gokart-style processor's `format()` asks: text, bytes or gzip."""
+    import luigi.format
+
+    luigi_format = processor.format()
+    if luigi_format is None or isinstance(luigi_format, luigi.format.TextFormat):
+        encoding = getattr(luigi_format, "kwargs", {}).get("encoding") or "utf-8"
+        text = io.TextIOWrapper(file, encoding=encoding)
+        try:
+            yield text
+            text.flush()
+        finally:
+            text.detach()
+    elif isinstance(luigi_format, luigi.format.NopFormat):
+        yield file
+    elif isinstance(luigi_format, luigi.format.GzipFormat):
+        with gzip.GzipFile(fileobj=file, mode=mode + "b") as compressed:
+            yield compressed
+    else:
+        raise TypeError(
+            f"{type(processor).__name__}.format() returned {luigi_format!r}; use None (text), "
+            "luigi.format.Nop (bytes) or luigi.format.Gzip, or define write(obj, file) and read(file) instead"
+        )
+
+
+def _write_through_format(self: FileFormat, obj: Any, file: IO) -> None:
+    with _as_format_says(self, file, "w") as wrapped:
+        self.dump(obj, wrapped)
+
+
+def _read_through_format(self: FileFormat, file: IO) -> Any:
+    with _as_format_says(self, file, "r") as wrapped:
+        return self.load(wrapped)
 
 
 def _require(module: str, extra: str, suffix: str) -> ModuleType:
@@ -48,169 +121,11 @@ def _require(module: str, extra: str, suffix: str) -> ModuleType:
         ) from exc
 
 
-class PickleFormat(FileFormat):
-    """cloudpickle, so lambdas and local classes survive; plain objects load with `pickle.load`."""
+# The built-in formats live in `file_processor` under gokart's names; importing it here, once FileFormat
+# and _require exist, fills the table without a cycle.
+from .file_processor import default_formats  # noqa: E402
 
-    def write(self, obj: Any, file: IO) -> None:
-        import cloudpickle
-
-        cloudpickle.dump(obj, file, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def read(self, file: IO) -> Any:
-        return pickle.load(HugePageReader(file) if hasattr(file, "readinto") else file)
-
-
-class GzipPickleFormat(PickleFormat):
-    """A gzip-compressed pickle, for large objects that compress well."""
-
-    def write(self, obj: Any, file: IO) -> None:
-        with gzip.GzipFile(fileobj=file, mode="wb", mtime=0) as compressed:
-            super().write(obj, cast(IO[bytes], compressed))
-
-    def read(self, file: IO) -> Any:
-        with gzip.GzipFile(fileobj=file, mode="rb") as compressed:
-            return super().read(cast(IO[bytes], compressed))
-
-
-class TextFormat(FileFormat):
-    """Plain UTF-8 text: a `str` as it is, or a list of strings one per line; loads as `str`."""
-
-    binary = False
-
-    def write(self, obj: Any, file: IO) -> None:
-        if isinstance(obj, (list, tuple)) and all(isinstance(line, str) for line in obj):
-            obj = "".join(f"{line}\n" for line in obj)
-        if not isinstance(obj, str):
-            raise DumpError(f"a .txt file holds a str or a list of str, got {type(obj).__name__}; use .pkl")
-        file.write(obj)
-
-    def read(self, file: IO) -> Any:
-        return file.read()
-
-
-class JsonFormat(FileFormat):
-    """JSON, for plain data that other tools and untrusted readers may open."""
-
-    binary = False
-
-    def write(self, obj: Any, file: IO) -> None:
-        try:
-            text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise DumpError(f"a .json file holds plain data only ({exc}); use .pkl for other objects") from exc
-        file.write(text)
-
-    def read(self, file: IO) -> Any:
-        return json.load(file)
-
-
-def _dataframe(obj: Any, suffix: str) -> Any:
-    """Check that `obj` is a pandas DataFrame (importing pandas only now)."""
-    pd = _require("pandas", "pandas", suffix)
-    if isinstance(obj, pd.Series):
-        obj = obj.to_frame()
-    if not isinstance(obj, pd.DataFrame):
-        raise DumpError(f"a {suffix} file holds a pandas DataFrame, got {type(obj).__name__}; use .pkl")
-    return obj
-
-
-class DelimitedFormat(FileFormat):
-    """CSV or TSV of a pandas DataFrame, without its index."""
-
-    binary = False
-
-    def __init__(self, sep: str, suffix: str) -> None:
-        self.sep, self.suffix = sep, suffix
-
-    def write(self, obj: Any, file: IO) -> None:
-        _dataframe(obj, self.suffix).to_csv(file, sep=self.sep, index=False)
-
-    def read(self, file: IO) -> Any:
-        pd = _require("pandas", "pandas", self.suffix)
-        try:
-            return pd.read_csv(file, sep=self.sep)
-        except pd.errors.EmptyDataError:
-            return pd.DataFrame()
-
-    def __repr__(self) -> str:
-        return f"DelimitedFormat(sep={self.sep!r}, suffix={self.suffix!r})"
-
-
-class NpyFormat(FileFormat):
-    """One numpy array, without pickled objects so that loading never runs code."""
-
-    def write(self, obj: Any, file: IO) -> None:
-        np = _require("numpy", "numpy", ".npy")
-        try:
-            np.save(file, np.asanyarray(obj), allow_pickle=False)
-        except ValueError as exc:
-            raise DumpError(f"a .npy file holds a numeric array ({exc}); use .pkl for object arrays") from exc
-
-    def read(self, file: IO) -> Any:
-        np = _require("numpy", "numpy", ".npy")
-        return np.load(file, allow_pickle=False)
-
-
-class NpzFormat(FileFormat):
-    """Several named numpy arrays (a dict of arrays, or one array stored as `arr_0`); loads as a dict."""
-
-    def write(self, obj: Any, file: IO) -> None:
-        np = _require("numpy", "numpy", ".npz")
-        arrays = obj if isinstance(obj, dict) else {"arr_0": obj}
-        try:
-            np.savez(file, **{str(key): np.asanyarray(value) for key, value in arrays.items()})
-        except ValueError as exc:
-            raise DumpError(f"a .npz file holds numeric arrays ({exc}); use .pkl for object arrays") from exc
-
-    def read(self, file: IO) -> Any:
-        np = _require("numpy", "numpy", ".npz")
-        with np.load(file, allow_pickle=False) as archive:
-            return {key: archive[key] for key in archive.files}
-
-
-class ParquetFormat(FileFormat):
-    """A pandas DataFrame in Parquet (pyarrow)."""
-
-    def write(self, obj: Any, file: IO) -> None:
-        frame = _dataframe(obj, ".parquet")
-        _require("pyarrow", "parquet", ".parquet")
-        frame.to_parquet(file)
-
-    def read(self, file: IO) -> Any:
-        pd = _require("pandas", "parquet", ".parquet")
-        _require("pyarrow", "parquet", ".parquet")
-        return pd.read_parquet(file)
-
-
-class FeatherFormat(FileFormat):
-    """A pandas DataFrame in Feather (pyarrow); the index must be the default one."""
-
-    def write(self, obj: Any, file: IO) -> None:
-        frame = _dataframe(obj, ".feather")
-        _require("pyarrow", "parquet", ".feather")
-        try:
-            frame.to_feather(file)
-        except ValueError as exc:
-            raise DumpError(f"cannot write Feather: {exc}; call reset_index() first or use .parquet") from exc
-
-    def read(self, file: IO) -> Any:
-        pd = _require("pandas", "parquet", ".feather")
-        _require("pyarrow", "parquet", ".feather")
-        return pd.read_feather(file)
-
-
-_FORMATS: dict[str, FileFormat] = {
-    ".pkl": PickleFormat(),
-    ".gz": GzipPickleFormat(),
-    ".txt": TextFormat(),
-    ".json": JsonFormat(),
-    ".csv": DelimitedFormat(",", ".csv"),
-    ".tsv": DelimitedFormat("\t", ".tsv"),
-    ".npy": NpyFormat(),
-    ".npz": NpzFormat(),
-    ".parquet": ParquetFormat(),
-    ".feather": FeatherFormat(),
-}
+_FORMATS: dict[str, FileFormat] = default_formats()
 
 
 def register_format(suffix: str, file_format: FileFormat | type[FileFormat]) -> None:

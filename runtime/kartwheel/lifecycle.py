@@ -45,7 +45,7 @@ def before_run(task: TaskOnKart) -> None:
     """
     state = task._run_state
     if state.rerun_pending or task.modification_time_check:
-        for target in flatten(task.output()):
+        for target in _own_outputs(task):
             target.remove()
         state.rerun_pending = False
     state.dumped = set()
@@ -70,7 +70,7 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    if settings.current().supplementary_logs:
+    if settings.current().supplementary_logs and task.should_dump_supplementary_log_files:
         write_logs(
             str(task.workspace_directory),
             f"{type(task).__name__}_{task.make_unique_id()}",
@@ -84,9 +84,14 @@ def after_success(task: TaskOnKart) -> None:
 
 def after_failure(task: TaskOnKart) -> None:
     """Remove whatever a failed run wrote, so that nothing half-done looks complete."""
-    for target in flatten(task.output()):
+    for target in _own_outputs(task):
         with contextlib.suppress(Exception):
             target.remove()
+
+
+def _own_outputs(task: TaskOnKart) -> list:
+    """The outputs a task writes itself: none for a wrapper, whose outputs are its requirements'."""
+    return [] if task._is_wrapper() else flatten(task.output())
 
 
 def install_event_handlers(task_class: type[luigi.Task]) -> None:

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import posixpath
+from datetime import datetime
 from typing import Any
 
 import luigi
 
 from .errors import DumpError, KartwheelError, LoadError
 from .formats import FileFormat
-from .storage import Storage
+from .storage import Storage, storage_for
 
-__all__ = ["KartTarget", "load_targets"]
+__all__ = [
+    "KartTarget",
+    "LargeDataFrameProcessor",
+    "ModelFormat",
+    "TargetPath",
+    "load_targets",
+    "make_model_target",
+    "make_target",
+]
+
+
+class TargetPath(str):
+    """A target's path: a str, and callable too, so that both `target.path` and gokart's `target.path()` work."""
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return str.__str__(self)
+
 
 # Errors a format's writer raises for an object it cannot hold (as opposed to I/O failures, which stay).
 _UNWRITABLE = (TypeError, ValueError, AttributeError, RecursionError, pickle.PicklingError)
@@ -21,7 +42,7 @@ class KartTarget(luigi.Target):
     """A file in a workspace; `str()` is its path, stable, as luigi's retry bookkeeping needs."""
 
     def __init__(self, path: str, file_format: FileFormat, storage: Storage, producer: object = None) -> None:
-        self.path = path
+        self.path = TargetPath(path)
         self.format = file_format
         self.storage = storage
         self.producer = producer
@@ -32,8 +53,9 @@ class KartTarget(luigi.Target):
     def remove(self) -> None:
         self.storage.remove(self.path)
 
-    def last_modification_time(self) -> float:
-        return self.storage.modification_time(self.path)
+    def last_modification_time(self) -> datetime:
+        """When the file was last written (local time, as gokart gives it); FileNotFoundError if it is missing."""
+        return datetime.fromtimestamp(self.storage.modification_time(self.path))
 
     def dump(self, obj: Any) -> None:
         """Write `obj`; the file appears complete or not at all."""
@@ -63,7 +85,7 @@ class KartTarget(luigi.Target):
             ) from exc
 
     def __str__(self) -> str:
-        return self.path
+        return str.__str__(self.path)
 
     def __repr__(self) -> str:
         return f"KartTarget({self.path!r})"
@@ -82,3 +104,37 @@ def load_targets(targets: Any) -> Any:
     if isinstance(targets, (list, tuple)):
         return [load_targets(value) for value in targets]
     return targets.load()
+
+
+def with_unique_id(path: str, unique_id: str | None) -> str:
+    """`dir/name.ext` as `dir/name_<unique_id>.ext` (unchanged without a unique id)."""
+    if unique_id is None:
+        return path
+    stem, suffix = posixpath.splitext(path)
+    return f"{stem}_{unique_id}{suffix}"
+
+
+def make_target(
+    file_path: str,
+    unique_id: str | None = None,
+    processor: FileFormat | None = None,
+    store_index_in_feather: bool = True,
+) -> KartTarget:
+    """A target at `file_path` (a path or URL), outside any task; the extension picks the format unless
+    `processor` is given, and a `unique_id` is appended to the file name as tasks do."""
+    from .file_processor import make_file_processor
+
+    file_path = with_unique_id(os.fspath(file_path), unique_id)
+    if processor is None:
+        processor = make_file_processor(file_path, store_index_in_feather=store_index_in_feather)
+    return KartTarget(file_path, processor, storage_for(_location(file_path)))
+
+
+def _location(file_path: str) -> str:
+    """What picks the storage of a path: its URL scheme, or the local disk."""
+    scheme, separator, _ = file_path.partition("://")
+    return f"{scheme}://" if separator else "."
+
+
+# gokart keeps these in its target module too; they live in model_target.py, which builds on this one.
+from .model_target import LargeDataFrameProcessor, ModelFormat, make_model_target  # noqa: E402

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import posixpath
 import warnings
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar, overload
@@ -16,29 +15,32 @@ from . import lifecycle
 from ._luigi.construction import OnceRegister
 from ._luigi.per_class import per_class
 from ._luigi.task_overrides import TaskOverrides
-from .errors import DynamicDependencyWarning, KartwheelError, WorkspaceEscapeError
-from .formats import FileFormat, resolve
+from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError
+from .fresh_defaults import rebuilt
 from .lifecycle import RunState
 from .logs import log_file_name, read_log
-from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .pandas_type_config import check_before_dump
+from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
-from .storage import Storage, storage_for
 from .target import KartTarget, load_targets
+from .target_factory import TargetFactory
+from .task_settings import KartSettings, checked_run
 from .unique_id import compute_unique_id, task_reference
 
-__all__ = ["TaskOnKart"]
+__all__ = ["EmptyDumpError", "TaskOnKart"]
 
 T = TypeVar("T")
 K = TypeVar("K")
 
 
-class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
+class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
     The hash covers the class, its significant parameters and the hashes of every task upstream (given
     as parameters or returned by requires()), so a change anywhere upstream gives new paths downstream
     and reruns exactly what it must.
-    `T` is what the task dumps, so that `self.load(task)` is typed.
+    `T` is what the task dumps, so that `self.load(task)` is typed. A task without a run() of its
+    own is a wrapper: its outputs are its requirements' outputs, and it is done when they are.
     """
 
     workspace_directory = luigi.Parameter(
@@ -47,25 +49,25 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
         positional=False,
         description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
     )
-    rerun = ExplicitBoolParameter(
+    rerun = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Remove this task's outputs and run it again, even though they exist.",
     )
-    strict_check = ExplicitBoolParameter(
+    strict_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task complete only while its inputs exist too.",
     )
-    modification_time_check = ExplicitBoolParameter(
+    modification_time_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task incomplete when an input is newer than its outputs.",
     )
-    significant = ExplicitBoolParameter(
+    significant = FlagParameter(
         default=True,
         significant=False,
         positional=False,
@@ -86,6 +88,8 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._given = (args, kwargs)
+        self._init_settings()
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
         self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
@@ -103,6 +107,11 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
             lambda: [name for name, param in cls.get_params() if isinstance(param, task_types)],
         )
 
+    def _rebuilt(self) -> TaskOnKart:
+        """The same task made again from the arguments it was given, so that today's config fills the rest."""
+        args, kwargs = self._given
+        return type(self)(*map(rebuilt, args), **{name: rebuilt(value) for name, value in kwargs.items()})
+
     def make_unique_id(self) -> str:
         """The hash in this task's file names: its parameters and every task upstream, by their hashes.
 
@@ -110,10 +119,6 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
         configuration may have changed.
         """
         return compute_unique_id(self)
-
-    def _extra_unique_id_inputs(self) -> Any:
-        """A JSON value to add to this task's hash besides its parameters and upstream tasks, or None."""
-        return None
 
     def logged_params(self) -> dict[str, Any]:
         """The task's own parameters (not TaskOnKart's), with tasks given as their names."""
@@ -131,25 +136,41 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     # -- graph --------------------------------------------------------------------------------------
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each run() defined by a subclass the complete_check_at_run check."""
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if callable(run) and not getattr(run, "_kartwheel_checked", False):
+            cls.run = checked_run(run)
+
     def requires(self) -> Any:
         """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
-        return {name: value for name in self._task_parameter_names() if (value := getattr(self, name)) is not None}
+        return self.make_task_instance_dictionary()
 
     def output(self) -> Any:
-        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
+        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`; a wrapper's: its inputs."""
+        if self._is_wrapper():
+            return self.input()
         unique_id = compute_unique_id(self)
         if self._default_output is None or self._default_output_id != unique_id:
-            module_path = type(self).__module__.replace(".", "/")
-            self._default_output = self.make_target(f"{module_path}/{type(self).__name__}.pkl")
+            self._default_output = self.make_target()
             self._default_output_id = unique_id
         return self._default_output
 
     def complete(self) -> bool:
-        """Done when every output exists (and, with strict_check, every input; see modification_time_check)."""
+        """Done when every output exists (and, with strict_check, every input; see modification_time_check).
+
+        Not done while it, or a task it requires directly, is to rerun (rerun=True looks one level down).
+        """
         if self._rerun_pending:
             return False
         outputs = flatten(self.output())
-        if not outputs or not all(target.exists() for target in outputs):
+        if self._requirement_reruns():
+            self._rerun_pending = True  # a task it reads is rerun, so its own outputs must go too
+            return False
+        if not outputs:
+            return self._is_wrapper()
+        if not all(target.exists() for target in outputs):
             return False
         if self.strict_check or self.modification_time_check:
             inputs = flatten(self.input())
@@ -164,32 +185,7 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
             _warn_dynamic_dependencies(type(self))
         return True
 
-    # -- targets ------------------------------------------------------------------------------------
-
-    def make_target(
-        self, relative_file_path: str, use_unique_id: bool = True, processor: FileFormat | None = None
-    ) -> KartTarget:
-        """A target in the workspace; the extension picks the format unless `processor` is given."""
-        relative = self._inside_workspace(relative_file_path)
-        if processor is None:
-            stem, suffix, file_format = resolve(relative)
-        else:
-            stem, suffix = posixpath.splitext(relative)
-            file_format = processor
-        if use_unique_id:
-            relative = f"{stem}_{compute_unique_id(self)}{suffix}"
-        workspace = str(self.workspace_directory)
-        return KartTarget(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
-
-    def _inside_workspace(self, relative_file_path: str) -> str:
-        path = str(relative_file_path).replace("\\", "/")
-        normalized = posixpath.normpath(path)
-        if path.startswith("/") or "://" in path or normalized == ".." or normalized.startswith("../"):
-            raise WorkspaceEscapeError(
-                f"{type(self).__name__}.make_target({relative_file_path!r}) leads outside the workspace "
-                f"{self.workspace_directory!r}; give a path relative to it, without '..'"
-            )
-        return normalized
+    # -- targets (make_target and the other factories come from TargetFactory) ---------------------
 
     def _output_target(self, key: str | luigi.Target | None) -> luigi.Target:
         if isinstance(key, luigi.Target):
@@ -209,6 +205,7 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def dump(self, obj: T, target: str | luigi.Target | None = None) -> None:
         """Write `obj` to the output (or the output named `target`), atomically."""
+        check_before_dump(self, obj)
         destination = self._output_target(target)
         if not isinstance(destination, KartTarget):
             raise KartwheelError(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from kartwheel import formats
+from kartwheel.file_processor import PickleFileProcessor
 from kartwheel.storage import LocalStorage
 from kartwheel.target import KartTarget
 
@@ -28,8 +29,8 @@ FRAME = pd.DataFrame({"a": [1, 2], "b": ["x", "é"]})
     ("name", "obj"),
     [
         ("x.pkl", {"nested": [1, 2.5, "s", None]}),
-        ("x.gz", list(range(100))),
-        ("x.txt", "héllo\nworld"),
+        ("x.gz", [f"line {i}" for i in range(100)]),
+        ("x.txt", ["héllo", "  world  "]),
         ("x.json", {"a": [1, 2], "b": "ü"}),
         ("x.csv", FRAME),
         ("x.tsv", FRAME),
@@ -70,23 +71,24 @@ def test_pickle_output_loads_with_plain_pickle_and_keeps_lambdas(tmp_path):
     assert t.load()(1) == 2
 
 
-def test_gz_is_gzip_compressed_pickle(tmp_path):
+def test_gz_is_gzip_compressed_text_of_lines(tmp_path):
     t = target(tmp_path, "x.gz")
-    t.dump([1, 2, 3])
-    with gzip.open(t.path, "rb") as file:
-        assert pickle.load(file) == [1, 2, 3]
+    t.dump([1, "two", 3.5])
+    with gzip.open(t.path, "rt", encoding="utf-8") as file:
+        assert file.read() == "1\ntwo\n3.5\n"
+    assert t.load() == ["1", "two", "3.5"]
 
 
 @pytest.mark.parametrize(
     ("name", "obj", "message"),
     [
-        ("x.txt", 3, "holds a str"),
-        ("x.json", {"s": {1, 2}}, "plain data only"),
+        ("x.txt", {"a": 1}, "holds a str"),
+        ("x.json", {"s": {1, 2}}, "plain data or a DataFrame"),
         ("x.csv", [1, 2], "holds a pandas DataFrame"),
         ("x.npy", np.array([object(), 1], dtype=object), "use .pkl"),
         ("x.pkl", threading.Lock(), "cannot write a lock"),
     ],
-    ids=["txt-int", "json-set", "csv-list", "npy-object", "pkl-lock"],
+    ids=["txt-dict", "json-set", "csv-list", "npy-object", "pkl-lock"],
 )
 def test_unwritable_object_raises_dump_error_and_leaves_nothing(tmp_path, name, obj, message):
     t = target(tmp_path, name)
@@ -131,7 +133,7 @@ def test_register_format_adds_an_extension(tmp_path):
 @pytest.mark.parametrize("bad", ["yaml", ".", "a/.b"])
 def test_register_format_rejects_bad_suffix(bad):
     with pytest.raises(ValueError, match="starts with a dot"):
-        kartwheel.register_format(bad, formats.PickleFormat)
+        kartwheel.register_format(bad, PickleFileProcessor)
 
 
 def test_register_format_rejects_non_format():

@@ -72,7 +72,7 @@ def changes(draw: st.DrawFn) -> Change:
 
 def _run(self: kartwheel.TaskOnKart) -> None:
     RUNS.append(self.index)
-    self.dump((self.index, self.p, sorted(self.load().items())))
+    self.dump((self.index, self.value, sorted(self.load().items())))
 
 
 def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callable[[int], kartwheel.TaskOnKart]:
@@ -88,7 +88,7 @@ def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callabl
             "__module__": __name__,
             "task_namespace": namespace,
             "index": index,
-            "p": luigi.IntParameter(default=defaults[index]),
+            "value": luigi.IntParameter(default=defaults[index]),
             "run": _run,
         }
         for parent, kind in edges:
@@ -118,7 +118,6 @@ class Pipeline:
         self.make = define(change, self.namespace, change.defaults)
         self.argv = [f"{self.namespace}.N{len(change.parents) - 1}", "--local-scheduler", "--no-lock"]
         self.root = len(change.parents) - 1
-        self.luigi_argv = list(self.argv)
 
     def apply_change(self) -> None:
         change = self.change
@@ -129,15 +128,12 @@ class Pipeline:
         elif change.mode == "config":
             path = os.path.join(self.folder, "param.ini")
             with open(path, "w") as file:
-                file.write(f"[{self.namespace}.N{change.task}]\np={change.value}\n")
+                file.write(f"[{self.namespace}.N{change.task}]\nvalue={change.value}\n")
             kartwheel.add_config(path)
         elif change.task == self.root:
-            self.argv += ["--p", str(change.value)]
+            self.argv += ["--value", str(change.value)]
         else:
-            self.argv += [f"--{self.namespace}.N{change.task}-p", str(change.value)]
-        # luigi's own parser, read directly below, takes a root task's `--p` for an ambiguous abbreviation
-        # of its --parallel-scheduling options (kartwheel.run does not); the qualified form means the same.
-        self.luigi_argv = [f"--{self.namespace}.N{self.root}-p" if token == "--p" else token for token in self.argv]
+            self.argv += [f"--{self.namespace}.N{change.task}-value", str(change.value)]
 
     def build(self) -> list[int]:
         """Build the root; return the indexes of the tasks that ran."""
@@ -152,13 +148,11 @@ class Pipeline:
 
     def results(self) -> list[object]:
         """Every task's result, read from the workspace of the current folder."""
-        with CmdlineParser.global_instance(self.luigi_argv) if self.change.mode == "command line" else _nothing():
-            return [load_targets(self.make(index).output()) for index in range(len(self.change.parents))]
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
+        if self.change.mode != "command line":
+            return [load_targets(self.make(index).output()) for index in range(self.root + 1)]
+        with CmdlineParser.global_instance(self.argv) as parser:  # the root's own options reach it alone
+            tasks = [self.make(index) for index in range(self.root)] + [parser.get_task_obj()]
+            return [load_targets(task.output()) for task in tasks]
 
 
 @contextlib.contextmanager

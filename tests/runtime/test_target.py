@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
 import kartwheel
 import pytest
@@ -66,10 +67,14 @@ def test_loading_input_of_downstream_names_upstream(workspace):
 def test_remove_and_modification_time(workspace):
     task = First(workspace_directory=workspace)
     kartwheel.build(task)
-    assert task.output().last_modification_time() > 0
+    written = task.output().last_modification_time()
+    assert isinstance(written, datetime)
+    assert abs(written.timestamp() - os.stat(task.output().path).st_mtime) < 1e-3
     task.output().remove()
     assert not task.output().exists()
     task.output().remove()  # removing what is gone is not an error
+    with pytest.raises(FileNotFoundError):
+        task.output().last_modification_time()
 
 
 def test_remote_workspace_through_fsspec_memory_filesystem():

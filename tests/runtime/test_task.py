@@ -11,6 +11,7 @@ from pathlib import Path
 
 import kartwheel
 import pytest
+from kartwheel.file_processor import PickleFileProcessor
 
 from tests.runtime.tasks_for_tests import (
     Collect,
@@ -163,7 +164,7 @@ def test_make_target_refuses_paths_outside_the_workspace(workspace):
 def test_make_target_without_unique_id_and_with_processor(workspace):
     task = First(workspace_directory=workspace)
     assert task.make_target("data/table.csv", use_unique_id=False).path == f"{workspace}/data/table.csv"
-    custom = task.make_target("data/blob.bin", processor=kartwheel.formats.PickleFormat())
+    custom = task.make_target("data/blob.bin", processor=PickleFileProcessor())
     custom.dump({"x": 1})
     assert custom.load() == {"x": 1}
     with pytest.raises(kartwheel.UnknownFormatError, match=r"\.bin.*register_format"):

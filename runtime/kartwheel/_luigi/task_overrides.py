@@ -15,10 +15,12 @@ import luigi
 from luigi.cmdline_parser import CmdlineParser
 from luigi.parameter import _no_value as _NO_VALUE
 
+from ..config_keys import warn_unknown_keys
+from ..fresh_defaults import fresh_task_defaults
 from .construction import resolve_once
 from .per_class import per_class
 
-__all__ = ["COMMON_SECTION", "TaskOverrides"]
+__all__ = ["COMMON_SECTION", "TaskOverrides", "given_on_command_line"]
 
 # The config section whose options apply to every TaskOnKart, below the task's own section.
 COMMON_SECTION = "TaskOnKart"
@@ -46,13 +48,20 @@ class TaskOverrides(_Base):
         parameter (the main cost of creating a task). Anything unusual goes to luigi, for its errors.
         luigi asks twice per construction; the second time reuses the first.
         """
-        return resolve_once(cls, args, kwargs, lambda: cls._resolve_param_values(params, args, kwargs))
+        return resolve_once(
+            cls,
+            args,
+            kwargs,
+            lambda: fresh_task_defaults(cls, params, args, kwargs, cls._resolve_param_values(params, args, kwargs)),
+        )
 
     @classmethod
     def _resolve_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
         config = luigi.configuration.get_config()
         family = cls.get_task_family()
         cmdline = CmdlineParser.get_instance()
+        if config.has_section(family):
+            warn_unknown_keys(cls, config)
         if config.has_section(COMMON_SECTION):
             kwargs = _with_common_section(params, args, kwargs, family, config, cmdline)
         elif cmdline is None and not config.has_section(family):
@@ -116,16 +125,21 @@ def _arguments_and_defaults(cls: type[luigi.Task], params: list, args: tuple, kw
         if len(args) > len(positional):
             return None
         for (name, param), arg in zip(positional, args, strict=False):
-            result[name] = param.normalize(arg)
+            result[name] = _frozen(param.normalize(arg))
             given.add(name)
     for name, arg in kwargs.items():
         param = by_name.get(name)
         if param is None or name in given:
             return None
-        result[name] = param.normalize(arg)
+        result[name] = _frozen(param.normalize(arg))
     if len(result) != len(params):
         return None  # a parameter without a default was not given
-    return [(name, tuple(result[name]) if type(result[name]) in (list, set) else result[name]) for name, _ in params]
+    return [(name, result[name]) for name, _ in params]
+
+
+def _frozen(value: Any) -> Any:
+    """A list or set value as the tuple luigi keeps."""
+    return tuple(value) if type(value) in (list, set) else value
 
 
 def _declared(cls: type[luigi.Task]) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
@@ -134,7 +148,7 @@ def _declared(cls: type[luigi.Task]) -> tuple[dict[str, luigi.Parameter], dict[s
     def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         by_name = dict(cls.get_params())
         defaults = {
-            name: param.normalize(param._default)
+            name: _frozen(param.normalize(param._default))
             for name, param in by_name.items()
             if param._default is not _NO_VALUE and param._config_path is None
         }
@@ -158,13 +172,13 @@ def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, c
     for name, param in _unset(params, args, kwargs):
         if config.has_option(family, name) or not config.has_option(COMMON_SECTION, name):
             continue
-        if cmdline and _given_on_command_line(cmdline.known_args, family, name, param):
+        if cmdline and given_on_command_line(cmdline.known_args, family, name, param):
             continue
         filled[name] = param.parse(config.get(COMMON_SECTION, name))
     return filled
 
 
-def _given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:
+def given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:
     """Whether `--Family-name` (or `--name`, for the root task) was on the command line."""
     if getattr(known_args, param._parser_global_dest(name, family), None) is not None:
         return True
