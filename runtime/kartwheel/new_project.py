@@ -50,7 +50,7 @@ def read_template_version(template: Path) -> str:
         if path.is_file():
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
                 names = [target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
-                if "__version__" in names and isinstance(node.value, ast.Constant):
+                if "__version__" in names and isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
                     return str(node.value.value)
     raise NewProjectError(f"no runtime version found beside the template {template}")
 
@@ -291,9 +291,9 @@ def run(argv: Sequence[str]) -> Path:
         check_answers(validator, answers)
         refuse_existing(output_dir / str(answers["project_name"]))
         return generate(template, output_dir, given, no_input=True)
-    answers = ask(template, validator, given)
-    refuse_existing(output_dir / answers["project_name"])
-    return generate(template, output_dir, {key: as_literal(value) for key, value in answers.items()}, no_input=True)
+    asked = ask(template, validator, given)
+    refuse_existing(output_dir / asked["project_name"])
+    return generate(template, output_dir, {key: as_literal(value) for key, value in asked.items()}, no_input=True)
 
 
 def main(argv: list[str]) -> int:

@@ -141,7 +141,7 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
         super().__init_subclass__(**kwargs)
         run = cls.__dict__.get("run")
         if callable(run) and not getattr(run, "_kartwheel_checked", False):
-            cls.run = checked_run(run)
+            cls.run = checked_run(run)  # type: ignore[method-assign]  # each subclass run() gets the check once
 
     def requires(self) -> Any:
         """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
