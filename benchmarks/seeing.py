@@ -29,10 +29,10 @@ sys.path[:0] = [str(HERE.parent / "runtime"), str(HERE)]
 import kartwheel  # noqa: E402
 import luigi  # noqa: E402
 import scenarios  # noqa: E402
+from kartwheel._luigi.scheduling import WorkerSchedulerFactory, deep_graphs  # noqa: E402
 from kartwheel.graph_html import render_html  # noqa: E402
 from kartwheel.plan import make_plan  # noqa: E402
 from kartwheel.progress import CountingScheduler, ProgressPrinter  # noqa: E402
-from kartwheel.scheduling import WorkerSchedulerFactory, deep_graphs  # noqa: E402
 
 # No-op runs take a second or two each; alternating three pairs steadies them on a busy machine.
 NO_OP_REPEATS = 3

@@ -12,8 +12,8 @@ import luigi
 from luigi.execution_summary import LuigiStatusCode
 from luigi.task_register import Register
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
 from .errors import BuildError
-from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .target import load_targets
 from .unique_id import invalidate_hashes
 
@@ -76,9 +76,10 @@ def _failure_message(
         if error is not None:
             return _describe(task, error)
     scheduler = getattr(getattr(result, "worker", None), "_scheduler", None)
-    for task_id in scheduler.task_list("FAILED", "") if scheduler is not None else ():
-        error = scheduler.fetch_error(task_id).get("error") or ""
-        return f"{task_id} failed:\n\n{error}", None
+    if scheduler is not None:
+        for task_id in scheduler.task_list("FAILED", ""):
+            trace = scheduler.fetch_error(task_id).get("error") or ""
+            return f"{task_id} failed:\n\n{trace}", None
     if missing:
         outputs = ", ".join(str(target) for target in luigi.task.flatten(missing[0].output()))
         return f"missing data: {missing[0]} is not complete and cannot be run here (no {outputs})", None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import difflib
 import json
@@ -17,11 +18,11 @@ from luigi.cmdline_parser import CmdlineParser
 from luigi.task import flatten
 from luigi.task_register import Register, TaskClassNotFoundException
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
 from .cli_actions import run_instead
 from .errors import CommandLineError, KartwheelError
 from .plan_command import OWN_OPTIONS, check_no_clash, progress_settings, show_plan, split_options
 from .progress import CountingScheduler, ProgressPrinter, format_duration
-from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .task_list import program_name, task_listing
 from .unique_id import invalidate_hashes
 
@@ -54,10 +55,17 @@ def _suggest(name: str, candidates: list[str]) -> str:
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
+def _exact_parser(root_task: str | None = None) -> argparse.ArgumentParser:
+    """luigi's parser without prefix matching: a root task's `--p` is not an abbreviation of luigi's options."""
+    parser = CmdlineParser._build_parser(root_task=root_task)
+    parser.allow_abbrev = False
+    return parser
+
+
 def _task_class(argv: list[str]) -> type[luigi.Task] | None:
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     CmdlineParser._attempt_load_module(known)
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     if known.root_task is None or known.core_help or known.core_help_all:
         return None
     try:
@@ -80,7 +88,7 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
     if task_class is None:
         return None
     family = task_class.get_task_family()
-    parser = CmdlineParser._build_parser(root_task=family)
+    parser = _exact_parser(root_task=family)
     options = parser._option_string_actions
     own_options = [f"--{name.replace('_', '-')}" for name, _ in task_class.get_params()]
     for token in argv:
@@ -105,6 +113,24 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
                     f"--{name.replace('_', '-')}={text}: not a valid {kind} for {family}.{name} ({exc})"
                 ) from None
     return task_class
+
+
+def _qualified_root_options(argv: list[str], task_class: type[luigi.Task]) -> list[str]:
+    """The root task's `--name` options as `--Family-name`: luigi's parser reads them before it knows the
+    root task, and would take `--p` for an ambiguous abbreviation of its `--parallel-scheduling...`."""
+    family = task_class.get_task_family()
+    params = dict(task_class.get_params())
+    luigi_options = _exact_parser()._option_string_actions
+    qualified: list[str] = []
+    for index, token in enumerate(argv):
+        if token == "--":
+            return qualified + argv[index:]
+        option, equals, value = token.partition("=")
+        name = option[2:].replace("-", "_")
+        if option.startswith("--") and name in params and option not in luigi_options:
+            token = "--" + params[name]._parser_global_dest(name, family).replace("_", "-") + equals + value
+        qualified.append(token)
+    return qualified
 
 
 def _construct_root_task(argv: list[str]) -> luigi.Task:
@@ -132,7 +158,7 @@ def with_default_scheduler(argv: list[str]) -> list[str]:
 
 def _without_task(argv: list[str]) -> int | None:
     """Answer a command line that names no task: --help lists the tasks, nothing at all says how to."""
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     if known.root_task is not None or known.core_help_all:
         return None
     if known.core_help:
@@ -155,17 +181,18 @@ def run(argv: list[str] | None = None) -> NoReturn:
         try_to_run_test_for_empty_data_frame(argv)
     _set_exit_codes()
     invalidate_hashes()  # the command line may change what tasks require
-    root, progress = None, (False, None)
+    root: luigi.Task | None = None
+    progress: tuple[bool, float | None] = (False, None)
     try:
         argv, options = split_options(argv)
-        CmdlineParser._attempt_load_module(CmdlineParser._build_parser().parse_known_args(argv)[0])
+        CmdlineParser._attempt_load_module(_exact_parser().parse_known_args(argv)[0])
         answered = _without_task(argv)
         if answered is not None:
             sys.exit(answered)
         task_class = check_command_line(argv)
         if task_class is not None:
             check_no_clash(task_class, argv)
-            argv = with_default_scheduler(argv)
+            argv = with_default_scheduler(_qualified_root_options(argv, task_class))
             progress = progress_settings(options)
             root = _construct_root_task(argv)
             if options.shows_plan:

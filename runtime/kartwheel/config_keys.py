@@ -25,7 +25,7 @@ def warn_unknown_keys(task_class: type[luigi.Task], config: Any | None = None) -
     if family == COMMON_SECTION or not config.has_section(family):
         return
     names = [name for name, _ in task_class.get_params()]
-    ignored = getattr(task_class, "ignore_unconsumed", set())
+    ignored: set[str] = getattr(task_class, "ignore_unconsumed", set())
     # luigi warns about the same keys, without a hint, when the task is made; it skips those listed here.
     luigi_warned = task_class.__dict__.get("_unconsumed_params")
     if luigi_warned is None:

@@ -6,7 +6,7 @@ import luigi
 import luigi.task
 from luigi.cmdline_parser import CmdlineParser
 
-from .task import _given_on_command_line
+from ._luigi.task_overrides import given_on_command_line
 
 __all__ = ["inherits_config_params"]
 
@@ -49,7 +49,7 @@ class inherits_config_params:  # lower case: the name ported code imports
                 continue
             if config.has_option(family, target):
                 continue
-            if cmdline is not None and _given_on_command_line(cmdline.known_args, family, target, by_name[target]):
+            if cmdline is not None and given_on_command_line(cmdline.known_args, family, str(target), by_name[target]):
                 continue
             filled[target] = value
         return filled

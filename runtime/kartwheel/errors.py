@@ -12,7 +12,7 @@ class UnknownFormatError(KartwheelError, ValueError):
 
 
 class MissingDependencyError(KartwheelError, ImportError):
-    """Raised when a format needs an optional library that is not installed."""
+    """Raised when a format or `kartwheel new` needs an optional library that is not installed."""
 
 
 class DumpError(KartwheelError, TypeError):

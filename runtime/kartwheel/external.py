@@ -113,7 +113,7 @@ class ExternalFile(TaskOnKart[Any]):
             "put the file there, or correct the path"
         )
 
-    def _extra_unique_id_inputs(self) -> dict[str, str]:
+    def _extra_unique_id_inputs(self) -> dict[str, str | None]:
         """The file's content fingerprint, so that an edited file gives new hashes to every task downstream."""
         location = self.full_path()
         if not os.path.isfile(location):  # made (e.g. as a default) before the file exists: complete() says so

@@ -6,7 +6,7 @@ from typing import Any
 
 from luigi.parameter import _no_value as _NO_VALUE
 
-from .per_class import per_class
+from ._luigi.per_class import per_class
 
 __all__ = ["fresh_task_defaults", "rebuilt"]
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from .errors import NewProjectError
+from .errors import MissingDependencyError, NewProjectError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAGING_PREFIX = ".kartwheel-new-"
@@ -50,7 +50,7 @@ def read_template_version(template: Path) -> str:
         if path.is_file():
             for node in ast.parse(path.read_text(encoding="utf-8")).body:
                 names = [target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
-                if "__version__" in names and isinstance(node.value, ast.Constant):
+                if "__version__" in names and isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
                     return str(node.value.value)
     raise NewProjectError(f"no runtime version found beside the template {template}")
 
@@ -264,9 +264,21 @@ def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_in
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def require_cookiecutter() -> None:
+    """Stop with the install command when cookiecutter, an optional dependency, is missing."""
+    try:
+        import cookiecutter  # noqa: F401
+    except ImportError as error:
+        raise MissingDependencyError(
+            "generating a project needs cookiecutter, which is not installed; "
+            "install it with `pip install 'kartwheel[new]'`"
+        ) from error
+
+
 def run(argv: Sequence[str]) -> Path:
     """Check the answers, then generate the project; return its path."""
     args = build_parser().parse_args(list(argv))
+    require_cookiecutter()
     template = find_template()
     validator = load_validator(template)
     given = parse_answers(args.answers, prompt_keys(template))
@@ -279,16 +291,16 @@ def run(argv: Sequence[str]) -> Path:
         check_answers(validator, answers)
         refuse_existing(output_dir / str(answers["project_name"]))
         return generate(template, output_dir, given, no_input=True)
-    answers = ask(template, validator, given)
-    refuse_existing(output_dir / answers["project_name"])
-    return generate(template, output_dir, {key: as_literal(value) for key, value in answers.items()}, no_input=True)
+    asked = ask(template, validator, given)
+    refuse_existing(output_dir / asked["project_name"])
+    return generate(template, output_dir, {key: as_literal(value) for key, value in asked.items()}, no_input=True)
 
 
 def main(argv: list[str]) -> int:
     """Entry point of `kartwheel new`: 0 on success, 1 with one line on stderr otherwise."""
     try:
         run(argv)
-    except NewProjectError as error:
+    except (NewProjectError, MissingDependencyError) as error:
         for line in str(error).splitlines():
             print(f"kartwheel new: error: {line}", file=sys.stderr)
         return 1

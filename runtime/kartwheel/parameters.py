@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import luigi
 from luigi.parameter import _no_value as _NO_VALUE
@@ -36,7 +36,7 @@ def _check_task(value: Any, expected_type: type | None, what: str) -> luigi.Task
             f"{what} takes a task instance of {wanted.__name__}, got {got}; "
             "pass an instance, e.g. MyTask(param=1), not the class or a name"
         )
-    return value
+    return cast(luigi.Task, value)
 
 
 def _no_text(what: str, text: str) -> TaskParameterError:
@@ -106,7 +106,7 @@ class ExplicitBoolParameter(luigi.BoolParameter):
         if not args and "default" not in kwargs and "config_path" not in kwargs:
             self._default = _NO_VALUE  # luigi's BoolParameter defaults to False; an explicit one must be given
 
-    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]  # as luigi's BoolParameter
         """One required value on the command line: a bare `--flag` is an argparse error."""
         return luigi.Parameter._parser_kwargs(*args, **kwargs)
 
@@ -127,7 +127,7 @@ class ExplicitBoolParameter(luigi.BoolParameter):
 class FlagParameter(ExplicitBoolParameter):
     """A bool that a bare `--flag` sets on the command line (`--flag false` too); in Python, only bools."""
 
-    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]  # as luigi's BoolParameter
         return luigi.BoolParameter._parser_kwargs(self, *args, **kwargs)
 
 

@@ -107,7 +107,8 @@ def update(project: Path, template: Path, allow_dirty: bool = False) -> int:
         )
     folder, new = render(template, record["answers"])
     try:
-        conflicts, changed = [], []
+        conflicts: list[str] = []
+        changed: list[str] = []
         for name in sorted(set(base) | set(new)):
             path = project / name
             mine = path.read_text(encoding="utf-8") if path.is_file() else None

@@ -106,12 +106,16 @@ class LocalStorage(Storage):
     @staticmethod
     def _create(path: str, binary: bool) -> IO:
         """Create a file to write, making its directory only when it is missing (the rare case)."""
-        options = {"mode": "xb"} if binary else {"mode": "x", "encoding": "utf-8", "newline": ""}
         try:
-            return open(path, **options)
+            return _open_new(path, binary)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            return open(path, **options)
+            return _open_new(path, binary)
+
+
+def _open_new(path: str, binary: bool) -> IO:
+    """Open a file that must not exist yet, for bytes or for UTF-8 text as written (no newline translation)."""
+    return open(path, "xb") if binary else open(path, "x", encoding="utf-8", newline="")
 
 
 class FsspecStorage(Storage):

@@ -15,9 +15,9 @@ from typing import Any
 import luigi
 from luigi.task import flatten
 
+from ._luigi.per_class import per_class
 from .errors import KartwheelError, TaskParameterError
 from .parameters import ExplicitBoolParameter, FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
-from .per_class import per_class
 
 __all__ = ["KartSettings", "checked_run", "complete_check_skipped"]
 

@@ -1,13 +1,13 @@
-"""Many workers on luigi's central scheduler (luigid), started here on a free port of 127.0.0.1."""
+"""Many workers on luigi's central scheduler (luigid), started here on a port of 127.0.0.1 it picks itself."""
 
 from __future__ import annotations
 
 import collections
+import select
 import socket
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,45 +48,46 @@ PIPELINE = textwrap.dedent("""
 """)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# luigid's own server (luigi.server.app) on a socket bound to port 0; the port is printed once listening.
+LUIGID = """
+import sys
+import luigi.scheduler, luigi.server, tornado.httpserver, tornado.ioloop, tornado.netutil
+
+scheduler = luigi.scheduler.Scheduler(state_path=sys.argv[1])
+sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+tornado.httpserver.HTTPServer(luigi.server.app(scheduler)).add_sockets(sockets)
+print(sockets[0].getsockname()[1], flush=True)
+tornado.ioloop.IOLoop.current().start()
+"""
 
 
 @pytest.fixture
 def luigid(tmp_path: Path) -> Iterator[int]:
-    """A central scheduler on 127.0.0.1, stopped after the test."""
-    port = free_port()
+    """A central scheduler on 127.0.0.1, on the port it bound (no race for a free one), stopped after the test."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import luigi.cmdline; luigi.cmdline.luigid()",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--state-path",
-            str(tmp_path / "luigid.state"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [sys.executable, "-c", LUIGID, str(tmp_path / "luigid.state")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("luigid did not start")
-                time.sleep(0.1)
-        yield port
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        line = process.stdout.readline() if ready else ""
+        if not line.strip().isdigit():
+            process.kill()
+            pytest.fail(f"luigid did not start: {line!r} {process.communicate(timeout=10)[1]}")
+        yield int(line)
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.communicate(timeout=10)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections: bound here, never listening, so nothing else can take it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
@@ -117,25 +118,16 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
     assert not list((tmp_path / "resources").rglob("*.tmp-*")), "no temporary file is left behind"
 
 
-def test_without_a_reachable_scheduler_the_run_fails(tmp_path):
+def test_without_a_reachable_scheduler_the_run_fails_and_says_so(tmp_path, closed_port):
     (tmp_path / "pipeline.py").write_text(PIPELINE)
+    # luigi's retries are config only ([core] rpc-retry-*), read here from ./luigi.cfg.
+    (tmp_path / "luigi.cfg").write_text("[core]\nrpc_retry_attempts = 1\nrpc_retry_wait = 0\n")
     done = subprocess.run(
-        [
-            sys.executable,
-            "pipeline.py",
-            "Total",
-            "--scheduler-host",
-            "127.0.0.1",
-            "--scheduler-port",
-            str(free_port()),
-            "--rpc-retry-attempts",
-            "1",
-            "--rpc-retry-wait",
-            "0",
-        ],
+        [sys.executable, "pipeline.py", "Total", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(closed_port)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert done.returncode != 0
+    assert done.returncode == 4, done.stderr  # luigi's exit code for an unhandled exception
+    assert f"Errors (1 attempts) when connecting to remote scheduler 'http://127.0.0.1:{closed_port}'" in done.stderr

@@ -23,9 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kartwheel.target import load_targets
+from kartwheel.testing import isolated_config
 from luigi.cmdline_parser import CmdlineParser
-
-from tests.runtime.luigi_state import luigi_config_restored
 
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -170,7 +169,7 @@ def _in_folder(folder: str) -> Iterator[None]:
 @given(change=changes())
 def test_an_incremental_build_equals_a_fresh_one_and_reruns_exactly_what_changed(change: Change) -> None:
     with tempfile.TemporaryDirectory() as incremental, tempfile.TemporaryDirectory() as fresh:
-        with luigi_config_restored():
+        with isolated_config():
             pipeline = Pipeline(change, incremental)
             with _in_folder(incremental):
                 assert pipeline.build() == list(range(len(change.parents)))

@@ -180,7 +180,9 @@ def test_readme_and_license_show_the_answers(case: tuple[Path, dict[str, object]
 )
 def test_ruff_passes_on_the_project(case: tuple[Path, dict[str, object]], command: list[str]) -> None:
     project, _ = case
-    result = subprocess.run([sys.executable, "-m", "ruff", *command, "."], cwd=project, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "."], cwd=project, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -163,3 +163,18 @@ def test_a_wrong_typed_answer_is_asked_again_at_once_saying_why(tmp_path: Path, 
     assert child.exitstatus == 0, child.before
     project = output_dir / "Élan 2024"
     assert (project / "elan_2024" / "kartwheel" / "_version.py").is_file()
+
+
+def test_without_cookiecutter_kartwheel_new_says_how_to_install_it(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['cookiecutter'] = None; "  # as if it were not installed
+        "from kartwheel.cli import main; "
+        f"sys.exit(main(['new', '--no-input', '-o', {str(tmp_path)!r}, 'project_name=nope']))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "kartwheel new: error: generating a project needs cookiecutter, which is not installed; "
+        "install it with `pip install 'kartwheel[new]'`"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -10,7 +10,6 @@ from luigi.task import flatten
 
 from ..errors import KartwheelError, LoadError, MissingDependencyError
 from ..formats import resolve
-from ..logs import read_log
 from ..storage import storage_for
 from ..target import KartTarget
 from .task_info_formatter import RequiredTask, TaskInfo, make_tree_info, make_tree_info_table_list
@@ -41,10 +40,11 @@ def _unique_id(task: luigi.Task) -> str:
 
 def _log(task: luigi.Task, kind: str, missing: Any) -> Any:
     """A finished task's log, or `missing` when it has none (not run yet, or logs turned off)."""
-    if not hasattr(task, "get_task_log"):
+    reader = getattr(task, f"get_{kind}", None)
+    if reader is None:
         return missing
     try:
-        return read_log(task, kind)
+        return reader()
     except LoadError:
         return missing
 

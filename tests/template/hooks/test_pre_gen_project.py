@@ -115,7 +115,7 @@ def test_the_hook_runs_as_a_script_and_reports_through_its_exit_code(tmp_path: P
     rendered = source.replace("{{ cookiecutter | tojson }}", '{"project_name": "a/b"}')
     script = tmp_path / "hook.py"
     script.write_text(rendered, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 1
     assert result.stderr.startswith('error: project_name="a/b" contains a path separator')
     assert result.stderr.count("\n") == 1
