@@ -1,4 +1,4 @@
-"""Finish a generated project: bundle the kartwheel runtime, write the LICENSE, print the next steps.
+"""Finish a generated project: bundle the kartwheel runtime in its package, write the LICENSE, print the next steps.
 
 cookiecutter renders this file with the answers and runs it inside the new project folder. Any error prints
 one line to stderr and exits 1; cookiecutter then removes the half-made project.
@@ -7,6 +7,7 @@ one line to stderr and exits 1; cookiecutter then removes the half-made project.
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime
 import json
 import os
@@ -25,8 +26,9 @@ LICENSE_FILES = {
 # Licenses whose text opens with a copyright line to fill in; the others are kept verbatim (the GPL and
 # Apache texts show placeholders in their how-to-apply appendices that must stay as they are).
 LICENSES_WITH_COPYRIGHT_LINE = ("MIT", "BSD-3-Clause")
-# What the runtime copy leaves out: the template shipped inside an installed package, and caches.
-RUNTIME_EXCLUDES = ("_template", "__pycache__", "*.pyc", "*.pyo")
+# What the runtime copy leaves out: the template shipped inside an installed package, the commands that
+# make and update projects (they belong to the kartwheel tool, not to a project), and caches.
+RUNTIME_EXCLUDES = ("_template", "new_project.py", "project_*.py", "__pycache__", "*.pyc", "*.pyo")
 
 
 class HookError(RuntimeError):
@@ -98,10 +100,14 @@ def read_version(runtime: Path) -> str:
     raise HookError(f"{runtime / '_version.py'} does not set __version__ to a string")
 
 
-def bundle_runtime(runtime: Path, project: Path) -> str:
-    """Copy the runtime into the project as kartwheel/ and return its version."""
+def bundle_runtime(runtime: Path, project: Path, package: str) -> str:
+    """Copy the runtime into the project's package as <package>/kartwheel/ and return its version.
+
+    Inside the package it installs with the project and cannot overwrite the kartwheel tool or another
+    project's copy in the same environment.
+    """
     version = read_version(runtime)
-    target = project / "kartwheel"
+    target = project / package / "kartwheel"
     if target.exists():
         raise HookError(f"{target} already exists; generate into an empty folder")
     shutil.copytree(runtime, target, ignore=shutil.ignore_patterns(*RUNTIME_EXCLUDES))
@@ -111,7 +117,7 @@ def bundle_runtime(runtime: Path, project: Path) -> str:
 def record_runtime_version(project: Path, version: str) -> None:
     """Note the bundled runtime's version in the project's pyproject.toml."""
     table = (
-        "\n# The kartwheel runtime bundled in kartwheel/, and its version.\n"
+        "\n# The version of the kartwheel runtime bundled in the package's kartwheel/ folder.\n"
         f"[tool.kartwheel]\nbundled-runtime = {json.dumps(version)}\n"
     )
     with (project / "pyproject.toml").open("a", encoding="utf-8") as file:
@@ -161,6 +167,25 @@ def next_steps(project: Path, answers: Mapping[str, object]) -> str:
     )
 
 
+# What `kartwheel check` and `kartwheel update` read: the answers with the template version, and the project
+# exactly as generated (the base of the three-way merge between the user's edits and a newer template).
+ANSWERS_FILE = ".kartwheel-answers.json"
+BASE_FILE = ".kartwheel-base.json"
+
+
+def record_generation(project: Path, answers: Mapping[str, object], version: str) -> None:
+    """Write the answers, the template version and the generated files, for later updates."""
+    questions = {key: value for key, value in answers.items() if not str(key).startswith("_")}
+    record = {"template_version": version, "answers": questions}
+    (project / ANSWERS_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    files = {
+        path.relative_to(project).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and path.name not in (ANSWERS_FILE, BASE_FILE) and "__pycache__" not in path.parts
+    }
+    (project / BASE_FILE).write_text(json.dumps(files, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def remove_rendered_copy() -> None:
     """Delete this file when it is cookiecutter's temporary rendered copy, so the answers do not linger."""
     path = Path(__file__).resolve()
@@ -171,9 +196,10 @@ def remove_rendered_copy() -> None:
 def finish(project: Path, answers: Mapping[str, object]) -> None:
     """Do the post-generation work in order; raise HookError (or OSError) if a step fails."""
     repo = locate_template_repo(answers)
-    version = bundle_runtime(locate_runtime(repo), project)
+    version = bundle_runtime(locate_runtime(repo), project, str(answers["package_name"]))
     record_runtime_version(project, version)
     write_license(repo, project, answers)
+    record_generation(project, answers, version)
 
 
 def main() -> None:
@@ -186,7 +212,16 @@ def main() -> None:
     except (HookError, OSError) as error:
         print(f"error: could not finish the project: {error}", file=sys.stderr)
         sys.exit(1)
-    print(next_steps(project, answers))
+    say(next_steps(project, answers))
+
+
+def say(text: str) -> None:
+    """Print text; a closed output (e.g. `| head -2`) must not turn a finished project into a failed one."""
+    try:
+        print(text, flush=True)
+    except OSError:  # BrokenPipeError and friends: nobody is reading, and the project is complete
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Validate the answers before cookiecutter writes any file of the project.
+"""Validate the answers before cookiecutter writes any file of the project; report every wrong one.
 
 cookiecutter renders this file with the answers and runs it; ``kartwheel new`` imports it (unrendered) to
 reuse the checks before cookiecutter even starts. Each check raises ``AnswerError`` with one line naming the
@@ -109,9 +109,18 @@ def shadowed_modules() -> frozenset[str]:
     return frozenset(stdlib) | PROJECT_IMPORTS
 
 
+def ascii_text(value: str) -> str:
+    """Spell text in ASCII: accents dropped, other scripts transliterated (text-unidecode comes with cookiecutter)."""
+    try:
+        from text_unidecode import unidecode
+    except ImportError:  # only outside cookiecutter; accented Latin letters are still kept
+        return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return unidecode(unicodedata.normalize("NFKC", value))
+
+
 def suggest_package_name(value: str) -> str:
-    """Turn any text into a plausible package name for the 'accepted' half of an error message."""
-    name = re.sub(r"[^a-z0-9_]+", "_", value.lower()).strip("_")
+    """Turn any text into a package name that check_package_name accepts (the default derived from project_name)."""
+    name = re.sub(r"[^a-z0-9_]+", "_", ascii_text(value).lower()).strip("_")
     if not name or not name[0].isalpha():
         name = f"pkg_{name}".rstrip("_")
     if keyword.iskeyword(name) or name in shadowed_modules():
@@ -134,6 +143,13 @@ def check_package_name(value: str) -> None:
             f"package_name={_shown(value)} would shadow the module {value!r} that the project imports; "
             f"choose another name ({example})"
         )
+
+
+def default_python_version(running: tuple[int, int]) -> str:
+    """The running interpreter's X.Y when supported, else the nearest supported version."""
+    supported = [tuple(int(part) for part in version.split(".")) for version in SUPPORTED_PYTHONS]
+    nearest = min(max(tuple(running), supported[0]), supported[-1])
+    return ".".join(map(str, nearest))
 
 
 def check_python_version(value: str) -> None:
@@ -182,16 +198,36 @@ def check_project_dir(answers: Mapping[str, object]) -> None:
         raise AnswerError(f"__project_dir={_shown(str(project_dir))} must not be set by hand; it follows project_name")
 
 
+def check_answer(key: str, value: object) -> None:
+    """Run the check of one answer; raise AnswerError if it is wrong."""
+    if not isinstance(value, str):
+        raise AnswerError(f"{key}={_shown(str(value))} must be text")
+    CHECKS[key](value)
+
+
+def answer_errors(answers: Mapping[str, object]) -> list[AnswerError]:
+    """Check every answer present in answers, in prompt order, and return all that are wrong."""
+    errors, wrong = [], set()
+    for key in CHECKS:
+        if key in answers:
+            try:
+                check_answer(key, answers[key])
+            except AnswerError as error:
+                errors.append(error)
+                wrong.add(key)
+    if "project_name" not in wrong:  # a bad name already explains the stand-in folder name
+        try:
+            check_project_dir(answers)
+        except AnswerError as error:
+            errors.append(error)
+    return errors
+
+
 def validate_answers(answers: Mapping[str, object]) -> None:
-    """Run the check of every answer present in answers, in prompt order; raise AnswerError on the first."""
-    for key, check in CHECKS.items():
-        if key not in answers:
-            continue
-        value = answers[key]
-        if not isinstance(value, str):
-            raise AnswerError(f"{key}={_shown(str(value))} must be text")
-        check(value)
-    check_project_dir(answers)
+    """Raise AnswerError on the first wrong answer, in prompt order."""
+    errors = answer_errors(answers)
+    if errors:
+        raise errors[0]
 
 
 def rendered_answers() -> dict[str, object]:
@@ -209,10 +245,10 @@ def remove_rendered_copy() -> None:
 def main() -> None:
     """Validate the rendered answers; on a bad one print one line to stderr and exit 1."""
     remove_rendered_copy()
-    try:
-        validate_answers(rendered_answers())
-    except AnswerError as error:
+    errors = answer_errors(rendered_answers())
+    for error in errors:
         print(f"error: {error}", file=sys.stderr)
+    if errors:
         sys.exit(1)
 
 

@@ -4,44 +4,56 @@ from ._version import __version__
 from .build import build
 from .cli import run
 from .config import add_config
+from .config_params import inherits_config_params
 from .errors import (
     BuildError,
     CommandLineError,
     ConfigError,
+    ConfigWarning,
     DumpError,
     DynamicDependencyWarning,
     EmptyDumpError,
     KartwheelError,
     LoadError,
     MissingDependencyError,
+    MissingInputError,
     MissingOutputError,
     NewProjectError,
     PandasTypeError,
+    ParameterValueError,
+    ProjectUpdateError,
     RequiresError,
     TaskParameterError,
     UnknownFormatError,
     WorkspaceEscapeError,
 )
+from .external import ExternalFile
 from .file_processor import FileProcessor
 from .formats import FileFormat, register_format
+from .info import make_tree_info, tree_info
 from .pandas_type_config import PandasTypeConfig
 from .parameters import (
     ExplicitBoolParameter,
     ListTaskInstanceParameter,
     SerializableParameter,
     TaskInstanceParameter,
+    ZonedDateSecondParameter,
 )
 from .target import KartTarget
 from .task import TaskOnKart
+from .tree.task_info import make_task_info_as_tree_str
+from .workspace_management import delete_local_unnecessary_outputs
 
 __all__ = [
     "BuildError",
     "CommandLineError",
     "ConfigError",
+    "ConfigWarning",
     "DumpError",
     "DynamicDependencyWarning",
     "EmptyDumpError",
     "ExplicitBoolParameter",
+    "ExternalFile",
     "FileFormat",
     "FileProcessor",
     "KartTarget",
@@ -49,10 +61,13 @@ __all__ = [
     "ListTaskInstanceParameter",
     "LoadError",
     "MissingDependencyError",
+    "MissingInputError",
     "MissingOutputError",
     "NewProjectError",
     "PandasTypeConfig",
     "PandasTypeError",
+    "ParameterValueError",
+    "ProjectUpdateError",
     "RequiresError",
     "SerializableParameter",
     "TaskInstanceParameter",
@@ -60,11 +75,17 @@ __all__ = [
     "TaskParameterError",
     "UnknownFormatError",
     "WorkspaceEscapeError",
+    "ZonedDateSecondParameter",
     "__version__",
     "add_config",
     "build",
+    "delete_local_unnecessary_outputs",
+    "inherits_config_params",
+    "make_task_info_as_tree_str",
+    "make_tree_info",
     "register_format",
     "run",
+    "tree_info",
 ]
 
 

@@ -1,3 +1,3 @@
 """The runtime's version, read by the build and recorded in generated projects."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

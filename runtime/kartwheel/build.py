@@ -10,13 +10,17 @@ from typing import Any
 
 import luigi
 from luigi.execution_summary import LuigiStatusCode
+from luigi.task_register import Register
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
 from .errors import BuildError
-from .scheduling import WorkerSchedulerFactory, deep_graphs
 from .target import load_targets
 from .unique_id import invalidate_hashes
 
-__all__ = ["build"]
+__all__ = ["GokartBuildError", "build"]
+
+# The name gokart's code catches (`from gokart.build import GokartBuildError`): the same class.
+GokartBuildError = BuildError
 
 _SUCCESS = (LuigiStatusCode.SUCCESS, LuigiStatusCode.SUCCESS_WITH_RETRY)
 
@@ -71,29 +75,55 @@ def _failure_message(
         error = _complete_error(task)
         if error is not None:
             return _describe(task, error)
-    scheduler = result.worker._scheduler
-    for task_id in scheduler.task_list("FAILED", ""):
-        error = scheduler.fetch_error(task_id).get("error") or ""
-        return f"{task_id} failed:\n\n{error}", None
+    scheduler = getattr(getattr(result, "worker", None), "_scheduler", None)
+    if scheduler is not None:
+        for task_id in scheduler.task_list("FAILED", ""):
+            trace = scheduler.fetch_error(task_id).get("error") or ""
+            return f"{task_id} failed:\n\n{trace}", None
     if missing:
         outputs = ", ".join(str(target) for target in luigi.task.flatten(missing[0].output()))
         return f"missing data: {missing[0]} is not complete and cannot be run here (no {outputs})", None
     return f"the build did not succeed ({result.status.name}):\n{result.summary_text}", None
 
 
+def _raised_exceptions(failed: list[tuple[luigi.Task, BaseException]]) -> dict[str, list[BaseException]]:
+    """The exceptions raised in this process, by the hash (luigi's task_id for plain luigi tasks) of their task."""
+    raised: dict[str, list[BaseException]] = {}
+    for task, exception in failed:
+        key = task.make_unique_id() if hasattr(task, "make_unique_id") else task.task_id
+        raised.setdefault(key, []).append(exception)
+    return raised
+
+
+def _forget_redefined_task_classes() -> None:
+    """Keep only the newest definition of a task class defined again in the same module under the same
+    name (a notebook cell run twice), so that its name does not become ambiguous for luigi."""
+    newest: dict[tuple[str, str, str], type] = {}
+    for task_class in Register._reg:
+        newest[(task_class.get_task_family(), task_class.__module__, task_class.__qualname__)] = task_class
+    kept = set(map(id, newest.values()))
+    Register._reg = [task_class for task_class in Register._reg if id(task_class) in kept]
+
+
 def build(
-    tasks: luigi.Task | list[luigi.Task],
+    task: luigi.Task | list[luigi.Task],
     return_value: bool = True,
+    reset_register: bool = True,
     log_level: int | str = logging.ERROR,
     **env_params: Any,
 ) -> Any:
-    """Run `tasks` and everything they need; return what they dumped (or True with return_value=False).
+    """Run `task` (or a list of tasks) and everything it needs; return what it dumped (True with return_value=False).
 
-    Raises `BuildError` naming the failing task, with its original exception chained, when any task
-    fails, cannot be scheduled or needs missing external data. `env_params` go to luigi (e.g. workers=2).
+    Raises `BuildError` (also named `GokartBuildError`) naming the failing task, with its original
+    exception chained and every exception by task hash in `raised_exceptions`, when any task fails,
+    cannot be scheduled or needs missing external data. `reset_register` forgets older definitions of
+    re-defined task classes. `env_params` go to luigi (e.g. workers=2).
     """
+    tasks = task
     task_list = tasks if isinstance(tasks, list) else [tasks]
     invalidate_hashes()  # the configuration may have changed since these tasks were hashed
+    if reset_register:
+        _forget_redefined_task_classes()
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
@@ -107,7 +137,7 @@ def build(
         )
     if result.status not in _SUCCESS:
         message, cause = _failure_message(result, failed, missing)
-        raise BuildError(message) from cause
+        raise BuildError(message, raised_exceptions=_raised_exceptions(failed)) from cause
     if not return_value:
         return True
     outputs = [load_targets(task.output()) for task in task_list]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import difflib
+import json
 import logging
 import sys
 from typing import NoReturn
@@ -14,12 +17,17 @@ import luigi.retcodes
 import luigi.rpc
 import luigi.worker
 from luigi.cmdline_parser import CmdlineParser
+from luigi.task import flatten
 from luigi.task_register import Register, TaskClassNotFoundException
 
+from ._luigi.scheduling import WorkerSchedulerFactory, deep_graphs
+from .cli_actions import run_instead
 from .errors import CommandLineError, KartwheelError
 from .outcome import EXIT_CODES, decide, scheduler_graph
+from .plan_command import OWN_OPTIONS, check_no_clash, progress_settings, show_plan, split_options
+from .progress import CountingScheduler, ProgressPrinter, format_duration
 from .scheduler_probe import unreachable_scheduler
-from .scheduling import WorkerSchedulerFactory, deep_graphs
+from .task_list import program_name, task_listing
 from .unique_id import invalidate_hashes
 
 __all__ = ["main", "run"]
@@ -39,14 +47,23 @@ def _set_exit_codes() -> None:
 
 
 def _suggest(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, list(dict.fromkeys(candidates)), n=3, cutoff=0.6)
+    unique = list(dict.fromkeys(candidates))
+    same_class = [candidate for candidate in unique if candidate.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1]]
+    close = same_class or difflib.get_close_matches(name, unique, n=3, cutoff=0.6)
     return f"; did you mean {' or '.join(close)}?" if close else ""
 
 
+def _exact_parser(root_task: str | None = None) -> argparse.ArgumentParser:
+    """luigi's parser without prefix matching: a root task's `--p` is not an abbreviation of luigi's options."""
+    parser = CmdlineParser._build_parser(root_task=root_task)
+    parser.allow_abbrev = False
+    return parser
+
+
 def _task_class(argv: list[str]) -> type[luigi.Task] | None:
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     CmdlineParser._attempt_load_module(known)
-    known, _ = CmdlineParser._build_parser().parse_known_args(argv)
+    known, _ = _exact_parser().parse_known_args(argv)
     if known.root_task is None or known.core_help or known.core_help_all:
         return None
     try:
@@ -69,7 +86,7 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
     if task_class is None:
         return None
     family = task_class.get_task_family()
-    parser = CmdlineParser._build_parser(root_task=family)
+    parser = _exact_parser(root_task=family)
     options = parser._option_string_actions
     own_options = [f"--{name.replace('_', '-')}" for name, _ in task_class.get_params()]
     for token in argv:
@@ -77,8 +94,9 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
             break
         option = token.split("=", 1)[0]
         if option.startswith("--") and option not in options:
+            candidates = own_options + list(OWN_OPTIONS) + sorted(options)
             raise CommandLineError(
-                f"{family} has no parameter {option}{_suggest(option, own_options + sorted(options))} "
+                f"{family} has no parameter {option}{_suggest(option, candidates)} "
                 f"(its parameters: {' '.join(own_options)})"
             )
     known, _ = parser.parse_known_args(argv)
@@ -95,13 +113,57 @@ def check_command_line(argv: list[str]) -> type[luigi.Task] | None:
     return task_class
 
 
-def _construct_root_task(argv: list[str]) -> None:
+def _qualified_root_options(argv: list[str], task_class: type[luigi.Task]) -> list[str]:
+    """The root task's `--name` options as `--Family-name`: luigi's parser reads them before it knows the
+    root task, and would take `--p` for an ambiguous abbreviation of its `--parallel-scheduling...`."""
+    family = task_class.get_task_family()
+    params = dict(task_class.get_params())
+    luigi_options = _exact_parser()._option_string_actions
+    qualified: list[str] = []
+    for index, token in enumerate(argv):
+        if token == "--":
+            return qualified + argv[index:]
+        option, equals, value = token.partition("=")
+        name = option[2:].replace("-", "_")
+        if option.startswith("--") and name in params and option not in luigi_options:
+            token = "--" + params[name]._parser_global_dest(name, family).replace("_", "-") + equals + value
+        qualified.append(token)
+    return qualified
+
+
+def _construct_root_task(argv: list[str]) -> luigi.Task:
     """Instantiate the root task once, so that errors in its parameters or config read as one line."""
     with CmdlineParser.global_instance(argv) as parser:
         try:
-            parser.get_task_obj()
+            return parser.get_task_obj()
         except (KartwheelError, ValueError, TypeError) as exc:
             raise CommandLineError(f"cannot create {parser.known_args.root_task}: {exc}") from None
+
+
+_SCHEDULER_OPTIONS = ("--local-scheduler", "--scheduler-host", "--scheduler-port", "--scheduler-url")
+_SCHEDULER_SETTINGS = ("local_scheduler", "local-scheduler", "default-scheduler-host", "default-scheduler-url")
+
+
+def with_default_scheduler(argv: list[str]) -> list[str]:
+    """Run on the local scheduler unless the command line or `[core]` config names a scheduler (luigid)."""
+    if any(token.split("=", 1)[0] in _SCHEDULER_OPTIONS for token in argv):
+        return argv
+    config = luigi.configuration.get_config()
+    if any(config.has_option("core", name) for name in _SCHEDULER_SETTINGS):
+        return argv
+    return ["--local-scheduler", *argv]
+
+
+def _without_task(argv: list[str]) -> int | None:
+    """Answer a command line that names no task: --help lists the tasks, nothing at all says how to."""
+    known, _ = _exact_parser().parse_known_args(argv)
+    if known.root_task is not None or known.core_help_all:
+        return None
+    if known.core_help:
+        print(task_listing())
+        return 0
+    print(f"error: name a task to run; `{program_name()} --help` lists them", file=sys.stderr)
+    return 2
 
 
 def run(argv: list[str] | None = None) -> NoReturn:
@@ -117,14 +179,29 @@ def run(argv: list[str] | None = None) -> NoReturn:
         try_to_run_test_for_empty_data_frame(argv)
     _set_exit_codes()
     invalidate_hashes()  # the command line may change what tasks require
+    root: luigi.Task | None = None
+    progress: tuple[bool, float | None] = (False, None)
     try:
-        if check_command_line(argv) is not None:
-            _construct_root_task(argv)
+        argv, options = split_options(argv)
+        CmdlineParser._attempt_load_module(_exact_parser().parse_known_args(argv)[0])
+        answered = _without_task(argv)
+        if answered is not None:
+            sys.exit(answered)
+        task_class = check_command_line(argv)
+        if task_class is not None:
+            check_no_clash(task_class, argv)
+            argv = with_default_scheduler(_qualified_root_options(argv, task_class))
+            progress = progress_settings(options)
+            root = _construct_root_task(argv)
+            if options.shows_plan:
+                sys.exit(show_plan(argv, options))
+            if run_instead(argv):
+                sys.exit(0)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     _exit_if_scheduler_unreachable(argv)
-    sys.exit(_run_luigi(argv))
+    sys.exit(_run_luigi(argv, root, progress))
 
 
 def _exit_if_scheduler_unreachable(argv: list[str]) -> None:
@@ -136,13 +213,22 @@ def _exit_if_scheduler_unreachable(argv: list[str]) -> None:
         sys.exit(EXIT_CODES["scheduler_unreachable"])
 
 
-def _run_luigi(argv: list[str]) -> int:
-    """luigi's `run_with_retcodes`, on kartwheel's scheduler factory; returns the exit code."""
+def _run_luigi(
+    argv: list[str], root: luigi.Task | None = None, progress: tuple[bool, float | None] = (False, None)
+) -> int:
+    """luigi's `run_with_retcodes`, on kartwheel's scheduler factory; returns the exit code.
+
+    With a root task, the end of the run is summarised, and `progress` (shown?, seconds between plain
+    lines) says whether counts are printed during it.
+    """
     with CmdlineParser.global_instance(argv):
         codes = luigi.retcodes.retcode()
+    factory = WorkerSchedulerFactory(count=root is not None)
+    show_progress, seconds = progress
+    printer = ProgressPrinter(factory.counts, plain_interval=seconds) if show_progress else None
     try:
-        with deep_graphs():
-            worker = luigi.interface._run(argv, worker_scheduler_factory=WorkerSchedulerFactory()).worker
+        with printer.running() if printer else contextlib.nullcontext(), deep_graphs():
+            worker = luigi.interface._run(argv, worker_scheduler_factory=factory).worker
     except luigi.interface.PidLockAlreadyTakenExit:
         print("error: the same command is already running on this host (luigi's process lock)", file=sys.stderr)
         return codes.already_running
@@ -150,34 +236,84 @@ def _run_luigi(argv: list[str]) -> int:
         luigi.interface.InterfaceLogging.setup(luigi.interface.core())
         logging.getLogger("luigi-interface").exception("Uncaught exception in luigi")
         return codes.unhandled_exception
-    return _verdict(argv, worker, codes)
+    code, line = _verdict(argv, worker, codes)
+    if root is not None and factory.counter is not None:
+        print(run_summary(factory.counter, root), file=sys.stderr)
+    print(line, file=sys.stderr)
+    return code
 
 
-def _verdict(argv: list[str], worker: luigi.worker.Worker, codes: object) -> int:
-    """Print what this process did and whether the root is complete; return the exit code for it."""
+def _verdict(argv: list[str], worker: luigi.worker.Worker, codes: object) -> tuple[int, str]:
+    """The exit code, and one line saying what this process did and whether the root is complete."""
     with CmdlineParser.global_instance(argv), deep_graphs():
         summary = luigi.execution_summary._summary_dict(worker)
-        root = luigi.execution_summary._root_task(worker)
-        remote = isinstance(worker._scheduler, luigi.rpc.RemoteScheduler)
-        complete_here = root in summary["completed"] or root in summary["already_done"]
-        graph = scheduler_graph(worker._scheduler, root) if remote or not complete_here else None
-        verdict = decide(root, summary, graph, codes)
-    print(verdict.line, file=sys.stderr)
-    return verdict.code
+        root_task = luigi.execution_summary._root_task(worker)
+        scheduler = worker._scheduler
+        if isinstance(scheduler, CountingScheduler):
+            scheduler = scheduler._scheduler
+        remote = isinstance(scheduler, luigi.rpc.RemoteScheduler)
+        complete_here = root_task in summary["completed"] or root_task in summary["already_done"]
+        graph = scheduler_graph(scheduler, root_task) if remote or not complete_here else None
+        verdict = decide(root_task, summary, graph, codes)
+    return verdict.code, verdict.line
+
+
+def _error_text(error: object) -> str:
+    """A failure's explanation as the scheduler keeps it: luigi's worker sends it JSON-encoded."""
+    if isinstance(error, str):
+        try:
+            decoded = json.loads(error)
+        except ValueError:
+            return error
+        return decoded if isinstance(decoded, str) else error
+    return ""
+
+
+def run_summary(counter: CountingScheduler, root: luigi.Task) -> str:
+    """The end of a run: how many tasks ran, were cached, failed (and which), where the root's outputs are."""
+    counts = counter.counts()
+    outputs = [str(getattr(target, "path", target)) for target in flatten(root.output())]
+    where = ", ".join(outputs) if outputs else "(it declares no output)"
+    state = "" if root.complete() else " (not complete)"
+    tasks = f"{counts.total} task{'' if counts.total == 1 else 's'}"
+    lines = [
+        f"{tasks}: {counts.ran} ran, {counts.cached} cached, {counts.failed} failed "
+        f"in {format_duration(counts.elapsed)}"
+    ]
+    for task_id in counter.failed_ids():
+        error = _error_text((counter.fetch_error(task_id) or {}).get("error"))
+        last_line = error.strip().splitlines()[-1] if error.strip() else "see the log above"
+        lines.append(f"failed: {task_id}: {last_line}")
+    lines.append(f"{root.get_task_family()} output{state}: {where}")
+    return "\n".join(lines)
 
 
 USAGE = """usage: kartwheel new [cookiecutter options] [key=value ...]   generate a project
-       kartwheel TASK --module MODULE [--local-scheduler] [--PARAM=VALUE ...]   run a task"""
+       kartwheel check [PROJECT]   exit 1 when the project is behind the installed template
+       kartwheel update [PROJECT] [--allow-dirty]   merge the template's changes into the project
+       kartwheel new-task PACKAGE.MODULE.ClassName   write a task module and its test in a project
+       kartwheel TASK --module MODULE [--PARAM=VALUE ...] [--workers N]   run a task
+       kartwheel TASK --module MODULE --plan [--format json]   print what would run and why
+       kartwheel TASK --module MODULE --graph FILE.html   draw the graph (also .dot, .mmd, .json)
+       kartwheel --module MODULE --help   list the tasks of MODULE"""
 
 
 def main(argv: list[str] | None = None) -> int:
     """The `kartwheel` console script: `kartwheel new ...` generates a project; anything else runs a task."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    if not argv or argv[0] in ("-h", "--help"):
+    if not argv or argv in (["-h"], ["--help"]):
         print(USAGE)
         return 0 if argv else 2
     if argv[0] == "new":
         from .new_project import main as new_project
 
         return new_project(argv[1:])
+    if argv[0] in ("check", "update"):
+        from .project_update import main as project_update
+
+        return project_update(argv)
+    if argv[0] == "new-task":
+        from .project_new_task import main as new_task
+
+        return new_task(argv[1:])
     run(argv)

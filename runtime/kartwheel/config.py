@@ -6,18 +6,22 @@ import configparser
 import json
 import os
 import re
+import sys
 from typing import Any
 
 from luigi.configuration.cfg_parser import CombinedInterpolation, EnvironmentInterpolation, LuigiConfigParser
 
+from .config_keys import warn_unknown_keys_of_registered_tasks
 from .errors import ConfigError, MissingDependencyError
 from .unique_id import invalidate_hashes
 
-__all__ = ["add_config"]
+__all__ = ["ConfigFiles", "add_config", "config_files", "read_config_files"]
 
 _PERCENT_NAME = re.compile(r"%\((\w+)\)s")
 _DOLLAR_NAME = re.compile(r"\$\{(\w+)\}")
 _toml_files: list[str] = []
+# The files luigi itself reads (its defaults and LUIGI_CONFIG_PATH), before any add_config.
+_LUIGI_FILES = tuple(LuigiConfigParser._config_paths)
 
 
 class _EnvironmentFallbackInterpolation(configparser.BasicInterpolation):
@@ -43,9 +47,9 @@ def _parser() -> LuigiConfigParser:
 
 
 def _read_toml(path: str) -> dict[str, dict[str, Any]]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         try:
             import tomli as tomllib
         except ImportError as exc:
@@ -105,6 +109,7 @@ def add_config(path: str | os.PathLike) -> None:
 
     Values may use `${NAME}` or `%(NAME)s` for environment variables. Task parameters read the
     `[ClassName]` section (with its namespace, e.g. `[my_package.MyTask]`) and then `[TaskOnKart]`.
+    A key of a task's section that is none of its parameters is warned about (ConfigWarning).
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -120,4 +125,25 @@ def add_config(path: str | os.PathLike) -> None:
         LuigiConfigParser.reload()
     _apply_toml_files(parser)
     _check_values(parser, path)
+    invalidate_hashes()  # tasks already created may now require others
+    warn_unknown_keys_of_registered_tasks()
+
+
+ConfigFiles = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def config_files() -> ConfigFiles:
+    """The ini files luigi reads and the toml files add_config read, in order: what `read_config_files` restores."""
+    return tuple(LuigiConfigParser._config_paths), tuple(_toml_files)
+
+
+def read_config_files(files: ConfigFiles | None = None) -> None:
+    """Forget every value and read the configuration again from `files` (by default luigi's own files only)."""
+    ini_files, toml_files = files if files is not None else (_LUIGI_FILES, ())
+    LuigiConfigParser._config_paths[:] = ini_files
+    _toml_files[:] = toml_files
+    parser = _parser()
+    parser.clear()
+    LuigiConfigParser.reload()
+    _apply_toml_files(parser)
     invalidate_hashes()  # tasks already created may now require others

@@ -12,7 +12,7 @@ class UnknownFormatError(KartwheelError, ValueError):
 
 
 class MissingDependencyError(KartwheelError, ImportError):
-    """Raised when a format needs an optional library that is not installed."""
+    """Raised when a format or `kartwheel new` needs an optional library that is not installed."""
 
 
 class DumpError(KartwheelError, TypeError):
@@ -39,12 +39,23 @@ class RequiresError(KartwheelError, TypeError):
     """Raised when `requires()` returns something other than tasks, or tasks that depend on each other."""
 
 
+class ParameterValueError(TaskParameterError, ValueError):
+    """Raised when a parameter's text (command line, config) cannot be parsed; a ValueError, as luigi's are."""
+
+
 class ConfigError(KartwheelError, ValueError):
     """Raised when a configuration file cannot be found or read."""
 
 
 class BuildError(KartwheelError, RuntimeError):
-    """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback."""
+    """Raised by `build` when a task failed or could not be scheduled; names the task and its traceback.
+
+    `raised_exceptions` maps each failed task's hash to the exceptions it raised in this process.
+    """
+
+    def __init__(self, message: str, raised_exceptions: dict[str, list[BaseException]] | None = None) -> None:
+        super().__init__(message)
+        self.raised_exceptions = raised_exceptions or {}
 
 
 class NewProjectError(KartwheelError, ValueError):
@@ -66,3 +77,15 @@ class PandasTypeError(KartwheelError, TypeError):
 
 class EmptyDumpError(KartwheelError, AssertionError):
     """Raised when a task with `fail_on_empty_dump=True` dumps an empty DataFrame (an AssertionError, as in gokart)."""
+
+
+class MissingInputError(KartwheelError, FileNotFoundError):
+    """Raised before anything runs when an external input file a task reads does not exist."""
+
+
+class ProjectUpdateError(KartwheelError, RuntimeError):
+    """Raised when `kartwheel check`, `update` or `new-task` cannot work on a project; says why and what to do."""
+
+
+class ConfigWarning(UserWarning):
+    """Warned when a task's config section holds a key that is none of the task's parameters."""

@@ -12,7 +12,7 @@ import importlib
 import io
 from collections.abc import Iterator
 from types import ModuleType
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .errors import MissingDependencyError, UnknownFormatError
 
@@ -92,7 +92,7 @@ def _as_format_says(processor: FileFormat, file: IO, mode: str) -> Iterator[IO]:
         yield file
     elif isinstance(luigi_format, luigi.format.GzipFormat):
         with gzip.GzipFile(fileobj=file, mode=mode + "b") as compressed:
-            yield compressed
+            yield cast(IO[Any], compressed)
     else:
         raise TypeError(
             f"{type(processor).__name__}.format() returned {luigi_format!r}; use None (text), "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from typing import IO, Any
+from typing import Any, Protocol
 
 __all__ = ["HugePageReader", "advise_huge_pages"]
 
@@ -56,10 +56,18 @@ def advise_huge_pages(buffer: Any) -> bool:
     return end > start and madvise(start, end - start, flag) == 0
 
 
+class BinaryReader(Protocol):
+    """What pickle reads from: a binary file that can also fill a buffer in place."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+    def readline(self, size: int = -1, /) -> bytes: ...
+    def readinto(self, buffer: Any, /) -> int | None: ...
+
+
 class HugePageReader:
     """A binary file for `pickle.load` whose large `readinto` calls go to huge pages."""
 
-    def __init__(self, file: IO[bytes]) -> None:
+    def __init__(self, file: BinaryReader) -> None:
         self._file = file
         self.read = file.read
         self.readline = file.readline

@@ -1,17 +1,20 @@
 """What happens around a task's `run` when a luigi worker runs it: seeding, checks, logs, cleanup.
 
 Hooked into luigi's own points (the START and PROCESSING_TIME events, `on_success`, `on_failure`), so a
-direct `task.run()` in a unit test stays a plain call, as it is in luigi.
+direct `task.run()` in a unit test stays a plain call, as it is in luigi. What a run records lives in
+one `RunState` per task.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import luigi
 from luigi.task import flatten
 
+from . import settings
 from .errors import MissingOutputError
 from .logs import write_logs
 from .seed import apply_seed, seed_from_unique_id
@@ -19,7 +22,18 @@ from .seed import apply_seed, seed_from_unique_id
 if TYPE_CHECKING:
     from .task import TaskOnKart
 
-__all__ = ["after_failure", "after_success", "before_run", "record_processing_time"]
+__all__ = ["RunState", "after_failure", "after_success", "before_run", "record_processing_time"]
+
+
+@dataclass
+class RunState:
+    """A task's run, from luigi's START event to `on_success` / `on_failure`."""
+
+    rerun_pending: bool = False  # the outputs present are to be replaced: the task is not complete yet
+    dumped: set[str] = field(default_factory=set)  # outputs written by this run, by path
+    seed: dict[str, Any] = field(default_factory=lambda: {"seed": None, "seed_methods": []})
+    processing_time: float = 0.0  # seconds luigi measured around run()
+    done_elsewhere: bool = False  # another process wrote the outputs while this one waited for the lock
 
 
 def before_run(task: TaskOnKart) -> None:
@@ -27,45 +41,61 @@ def before_run(task: TaskOnKart) -> None:
 
     Otherwise an output already present was written by this very task (same hash) and stays valid;
     the task runs because another of its outputs is missing, which the check after run catches.
+    Once the old outputs are gone the rerun is under way, so `complete()` answers from the new ones
+    (luigi's `check_complete_on_run` asks it before `on_success`).
     """
-    if task._rerun_pending or task.modification_time_check:
-        for target in flatten(task.output()):
+    state = task._run_state
+    if state.rerun_pending or task.modification_time_check:
+        for target in _own_outputs(task):
             target.remove()
-    task._dumped = set()
-    task._done_elsewhere = False
+        state.rerun_pending = False
+    state.dumped = set()
+    state.done_elsewhere = False
     seed = task.fix_random_seed_value
     if seed is None:
         seed = seed_from_unique_id(task.make_unique_id())
-    task._seed = {"seed": seed, "seed_methods": apply_seed(seed, task.fix_random_seed_methods)}
+    state.seed = {"seed": seed, "seed_methods": apply_seed(seed, task.fix_random_seed_methods)}
 
 
 def record_processing_time(task: TaskOnKart, seconds: float) -> None:
     """Keep the duration luigi measured around `run`, for the processing_time log."""
-    task._processing_time = float(seconds)
+    task._run_state.processing_time = float(seconds)
 
 
 def after_success(task: TaskOnKart) -> None:
-    """Fail unless every declared output was written, then write the logs."""
+    """Fail unless every declared output was written, then write the logs (unless switched off)."""
+    state = task._run_state
     outputs = flatten(task.output())
-    missing = [str(target) for target in outputs if str(target) not in task._dumped and not target.exists()]
+    missing = [str(target) for target in outputs if str(target) not in state.dumped and not target.exists()]
     if missing:
         raise MissingOutputError(
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    if getattr(task, "_done_elsewhere", False):
-        task._rerun_pending = False
+    if state.done_elsewhere:
         return  # another process ran it and wrote its logs
-    seed = getattr(task, "_seed", None) or {"seed": None, "seed_methods": []}
-    write_logs(task, getattr(task, "_processing_time", 0.0), seed)
-    task._rerun_pending = False
+    if settings.current().supplementary_logs and task.should_dump_supplementary_log_files:
+        write_logs(
+            str(task.workspace_directory),
+            f"{type(task).__name__}_{task.make_unique_id()}",
+            module=type(task).__module__,
+            processing_time=state.processing_time,
+            seed=state.seed,
+            task_log=task.task_log,
+            params=task.logged_params(),
+        )
 
 
 def after_failure(task: TaskOnKart) -> None:
     """Remove whatever a failed run wrote, so that nothing half-done looks complete."""
-    for target in flatten(task.output()):
+    for target in _own_outputs(task):
         with contextlib.suppress(Exception):
             target.remove()
+
+
+def _own_outputs(task: TaskOnKart) -> list:
+    """The outputs a task writes itself: none for a wrapper, whose outputs are its requirements'."""
+    return [] if task._is_wrapper() else flatten(task.output())
 
 
 def install_event_handlers(task_class: type[luigi.Task]) -> None:

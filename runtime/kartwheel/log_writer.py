@@ -7,7 +7,8 @@ once the process has logged `INLINE_TASKS` tasks) can. What is written is encode
 finishes; the helper only creates files. `flush()` waits until every log is on disk; the worker calls
 it when a build ends, reading a log calls it first, and the interpreter calls it at exit.
 
-Logs of remote workspaces, and of tasks run in a forked worker process, are written inline.
+Logs of remote workspaces, and of tasks run in a forked worker process, are written inline, as are all
+logs with `[kartwheel] log_helper_process = false`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 from typing import IO
 
+from . import settings
 from .errors import DumpError
 from .log_writer_process import FILE, FRAME, REPLY
 from .storage import LocalStorage, Storage
@@ -34,13 +36,18 @@ class LogWriter:
     def __init__(self, inline_tasks: int = INLINE_TASKS) -> None:
         self._pid = os.getpid()
         self._inline_left = inline_tasks
-        self._helper: subprocess.Popen | None = None
+        self._helper: _Helper | None = None
         self._pending = False  # files were sent since the last flush
         self._lost: str | None = None  # why logs sent to the helper may be missing
 
     def submit(self, storage: Storage, files: list[tuple[str, bytes]]) -> None:
         """Write each `(path, data)` soon, in order; inline when a helper would not pay off."""
-        if os.getpid() != self._pid or not isinstance(storage, LocalStorage) or self._inline_left > 0:
+        if (
+            os.getpid() != self._pid
+            or not isinstance(storage, LocalStorage)
+            or self._inline_left > 0
+            or not settings.current().log_helper_process
+        ):
             self._inline_left -= 1
             for path, data in files:
                 storage.write_whole(path, data)
@@ -66,7 +73,7 @@ class LogWriter:
             self._pending = False
             try:
                 self._send(FRAME.pack(b"S", 0))
-                errors = _read_reply(self._helper.stdout)
+                errors = _read_reply(self._helper.replies)
             except OSError as exc:
                 self._give_up(f"the log writer process stopped ({exc})")
         problems = [line for line in errors.splitlines() if line]
@@ -88,16 +95,10 @@ class LogWriter:
 
     def _send(self, frame: bytes) -> None:
         if self._helper is None:
-            self._helper = subprocess.Popen(
-                [sys.executable, "-I", "-S", os.path.join(os.path.dirname(__file__), "log_writer_process.py")],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                bufsize=0,
-            )
-            _widen_pipe(self._helper.stdin)
+            self._helper = _Helper()
         view = memoryview(frame)
         while view:
-            view = view[self._helper.stdin.write(view) :]
+            view = view[self._helper.frames.write(view) or 0 :]
 
     def _give_up(self, reason: str) -> None:
         """Stop using a helper that failed; from now on every log is written inline."""
@@ -111,10 +112,25 @@ class LogWriter:
         if helper is None:
             return
         if kill:
-            helper.kill()
-        helper.stdin.close()
-        helper.wait()
-        helper.stdout.close()
+            helper.process.kill()
+        helper.frames.close()
+        helper.process.wait()
+        helper.replies.close()
+
+
+class _Helper:
+    """The running helper process and its two pipes: frames to it, replies from it."""
+
+    def __init__(self) -> None:
+        script = os.path.join(os.path.dirname(__file__), "log_writer_process.py")
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+        )
+        if self.process.stdin is None or self.process.stdout is None:  # never, with PIPE; a checker cannot know
+            raise RuntimeError("the log writer process was started without pipes")
+        self.frames: IO[bytes] = self.process.stdin
+        self.replies: IO[bytes] = self.process.stdout
+        _widen_pipe(self.frames)
 
 
 def _widen_pipe(stream: IO[bytes]) -> None:

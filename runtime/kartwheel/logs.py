@@ -15,58 +15,68 @@ import importlib.metadata
 import pickle
 import sys
 import types
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import log_writer
+from . import log_writer, settings
+from .errors import LoadError
 from .storage import Storage, storage_for
 
 if TYPE_CHECKING:
-    from .task import TaskOnKart
+    from .target import KartTarget
 
-__all__ = ["LOG_KINDS", "log_target", "module_versions", "read_log", "write_logs"]
+__all__ = ["LOG_KINDS", "log_file_name", "module_versions", "read_log", "write_logs"]
 
 LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
 
 
-def _file_name(task: TaskOnKart, kind: str, suffix: str = "") -> str:
+def log_file_name(class_name: str, kind: str, suffix: str = "") -> str:
+    """The path of one kind of log, relative to the workspace: `log/<kind>/<Class><suffix>.<ext>`."""
     extension = "txt" if kind == "module_versions" else "pkl"
-    return f"log/{kind}/{type(task).__name__}{suffix}.{extension}"
+    return f"log/{kind}/{class_name}{suffix}.{extension}"
 
 
-def log_target(task: TaskOnKart, kind: str) -> Any:
-    """The target of one kind of log for `task`."""
-    return task.make_target(_file_name(task, kind))
-
-
-def read_log(task: TaskOnKart, kind: str) -> Any:
-    """One log of `task`, once every log submitted so far is on disk."""
+def read_log(target: KartTarget) -> Any:
+    """One log, once every log submitted so far is on disk."""
     log_writer.writer.flush()
-    return log_target(task, kind).load()
+    if not settings.current().supplementary_logs and not target.exists():
+        raise LoadError(
+            f"{target} does not exist: supplementary logs are switched off ([kartwheel] supplementary_logs = false); "
+            "switch them on and run the task again to have its logs"
+        )
+    return target.load()
 
 
-def write_logs(task: TaskOnKart, seconds: float, seed: dict) -> None:
-    """Hand all five logs of a task that has just succeeded to the log writer.
+def write_logs(
+    workspace: str,
+    file_stem: str,
+    *,
+    module: str,
+    processing_time: float,
+    seed: dict[str, Any],
+    task_log: dict[str, Any],
+    params: dict[str, Any],
+) -> None:
+    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer.
 
-    The paths are `log_target`'s, built without its five full targets: they would cost as much as the
-    rest of the bookkeeping of a trivial task.
+    The paths are `log_file_name`'s, joined to the workspace without making five full targets: they
+    would cost as much as the rest of the bookkeeping of a trivial task.
     """
     import cloudpickle
 
-    workspace = str(task.workspace_directory)
-    suffix = f"_{task.make_unique_id()}"
     contents = {
-        "module_versions": module_versions(type(task).__module__).encode("utf-8"),
-        "processing_time": pickle.dumps(float(seconds), protocol=pickle.HIGHEST_PROTOCOL),
+        "module_versions": module_versions(module).encode("utf-8"),
+        "processing_time": pickle.dumps(float(processing_time), protocol=pickle.HIGHEST_PROTOCOL),
         "random_seed": cloudpickle.dumps(seed, protocol=pickle.HIGHEST_PROTOCOL),
-        "task_log": cloudpickle.dumps(task.task_log, protocol=pickle.HIGHEST_PROTOCOL),
-        "task_params": cloudpickle.dumps(task.logged_params(), protocol=pickle.HIGHEST_PROTOCOL),
+        "task_log": cloudpickle.dumps(task_log, protocol=pickle.HIGHEST_PROTOCOL),
+        "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
     }
-    files = [(Storage.join(workspace, _file_name(task, kind, suffix)), data) for kind, data in contents.items()]
+    files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
     log_writer.writer.submit(storage_for(workspace), files)
 
 
 @functools.cache
-def _packages_distributions() -> dict[str, list[str]]:
+def _packages_distributions() -> Mapping[str, list[str]]:
     return importlib.metadata.packages_distributions()
 
 

@@ -1,13 +1,15 @@
 """`kartwheel new`: generate a project from the template this package ships, all or nothing.
 
-The answers given on the command line are checked with the template's own pre-generation hook before
-cookiecutter starts; the project is rendered into a hidden folder inside the output directory and moved
-into place only once cookiecutter and both hooks have succeeded.
+Every answer is checked with the template's own pre-generation hook before cookiecutter starts: a typed
+answer right after it is given (a wrong one is asked again, saying why), answers given as key=value all at
+once. The project is rendered into a hidden folder inside the output directory and moved into place only
+once cookiecutter and both hooks have succeeded.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import importlib.util
 import json
@@ -20,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-from .errors import NewProjectError
+from .errors import MissingDependencyError, NewProjectError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STAGING_PREFIX = ".kartwheel-new-"
@@ -39,6 +41,34 @@ def find_template() -> Path:
     raise NewProjectError(
         f"no project template found in {shipped} or {source}; reinstall kartwheel from its wheel or source"
     )
+
+
+def read_template_version(template: Path) -> str:
+    """The version of the runtime a project generated from this template bundles (and records)."""
+    for runtime in (template / "runtime" / "kartwheel", template.parent):
+        path = runtime / "_version.py"
+        if path.is_file():
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                names = [target.id for target in getattr(node, "targets", []) if isinstance(target, ast.Name)]
+                if "__version__" in names and isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+                    return str(node.value.value)
+    raise NewProjectError(f"no runtime version found beside the template {template}")
+
+
+@contextlib.contextmanager
+def stdout_silenced() -> Iterator[None]:
+    """Send this process's and its children's standard output to nowhere for a while (the hooks print)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
 
 
 def load_validator(template: Path) -> ModuleType:
@@ -84,6 +114,17 @@ def parse_answers(pairs: Sequence[str], keys: Sequence[str]) -> dict[str, str]:
     return answers
 
 
+@contextlib.contextmanager
+def template_importable(template: Path) -> Iterator[None]:
+    """Let Jinja import the template's extensions from its folder, as cookiecutter itself does."""
+    saved = list(sys.path)
+    sys.path.append(str(template))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
 def render_defaults(template: Path, given: Mapping[str, str]) -> dict[str, object]:
     """Compute every answer as cookiecutter would with --no-input, without writing anything."""
     from cookiecutter.exceptions import CookiecutterException
@@ -92,10 +133,52 @@ def render_defaults(template: Path, given: Mapping[str, str]) -> dict[str, objec
     from jinja2 import TemplateError
 
     try:
-        context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(given))
-        return dict(prompt_for_config(context, no_input=True))
+        with template_importable(template):
+            context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(given))
+            return dict(prompt_for_config(context, no_input=True))
     except (TemplateError, CookiecutterException, ValueError) as error:
         raise NewProjectError(f"{culprit(given)}cannot be rendered: {error}") from error
+
+
+def ask(template: Path, validator: ModuleType, given: Mapping[str, str]) -> dict[str, str]:
+    """Ask each question not answered on the command line; ask again at once, saying why, when an answer is wrong."""
+    from cookiecutter.generate import generate_context
+    from cookiecutter.prompt import read_user_choice, read_user_variable, render_variable
+    from cookiecutter.utils import create_env_with_context
+
+    with template_importable(template):
+        context = generate_context(str(template / "cookiecutter.json"), extra_context=dict(given))
+        environment = create_env_with_context(context)
+        questions = context["cookiecutter"]
+        prompts = questions.get("__prompts__", {})
+        answers: dict[str, str] = {}
+        for key, raw in questions.items():
+            if key.startswith("_"):
+                continue
+            if key in given:
+                answers[key] = str(render_variable(environment, raw, answers))
+                continue
+            while True:
+                if isinstance(raw, list):
+                    options = [render_variable(environment, option, answers) for option in raw]
+                    value = str(read_user_choice(key, options, prompts))
+                else:
+                    value = str(read_user_variable(key, render_variable(environment, raw, answers), prompts))
+                try:
+                    validator.check_answer(key, value)
+                except validator.AnswerError as error:
+                    print(f"  {error}", file=sys.stderr)
+                    continue
+                answers[key] = value
+                break
+    return answers
+
+
+def as_literal(value: str) -> str:
+    """Write an answer so that cookiecutter, which renders answers as Jinja, gives back exactly that text."""
+    if not any(mark in value for mark in ("{{", "{%", "{#")):
+        return value
+    return '{{ "' + value.replace("\\", "\\\\").replace('"', '\\"') + '" }}'
 
 
 def culprit(given: Mapping[str, str]) -> str:
@@ -111,11 +194,10 @@ def culprit(given: Mapping[str, str]) -> str:
 
 
 def check_answers(validator: ModuleType, answers: Mapping[str, object]) -> None:
-    """Run the template's checks, turning a rejected answer into a NewProjectError."""
-    try:
-        validator.validate_answers(answers)
-    except validator.AnswerError as error:
-        raise NewProjectError(str(error)) from error
+    """Run the template's checks; report every rejected answer at once, one line each."""
+    errors = validator.answer_errors(answers)
+    if errors:
+        raise NewProjectError("\n".join(str(error) for error in errors))
 
 
 @contextlib.contextmanager
@@ -162,13 +244,14 @@ def first_missing_ancestor(path: Path) -> Path | None:
     return missing
 
 
-def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_input: bool) -> Path:
+def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_input: bool, quiet: bool = False) -> Path:
     """Render the project in a hidden folder inside output_dir, then move it into place; leave nothing on failure."""
     created = first_missing_ancestor(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=output_dir))
     try:
-        project = render(template, staging, answers, no_input, output_dir)
+        with stdout_silenced() if quiet else contextlib.nullcontext():
+            project = render(template, staging, answers, no_input, output_dir)
         destination = output_dir / project.name
         refuse_existing(destination)
         project.rename(destination)
@@ -181,29 +264,45 @@ def generate(template: Path, output_dir: Path, answers: Mapping[str, str], no_in
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def require_cookiecutter() -> None:
+    """Stop with the install command when cookiecutter, an optional dependency, is missing."""
+    try:
+        import cookiecutter  # noqa: F401
+    except ImportError as error:
+        raise MissingDependencyError(
+            "generating a project needs cookiecutter, which is not installed; "
+            "install it with `pip install 'kartwheel[new]'`"
+        ) from error
+
+
 def run(argv: Sequence[str]) -> Path:
     """Check the answers, then generate the project; return its path."""
     args = build_parser().parse_args(list(argv))
+    require_cookiecutter()
     template = find_template()
     validator = load_validator(template)
     given = parse_answers(args.answers, prompt_keys(template))
     check_answers(validator, given)
     output_dir = Path(os.path.abspath(args.output_dir))
+    if "project_name" in given:
+        refuse_existing(output_dir / given["project_name"])
     if args.no_input:
         answers = render_defaults(template, given)
         check_answers(validator, answers)
         refuse_existing(output_dir / str(answers["project_name"]))
-    elif "project_name" in given:
-        refuse_existing(output_dir / given["project_name"])
-    return generate(template, output_dir, given, args.no_input)
+        return generate(template, output_dir, given, no_input=True)
+    asked = ask(template, validator, given)
+    refuse_existing(output_dir / asked["project_name"])
+    return generate(template, output_dir, {key: as_literal(value) for key, value in asked.items()}, no_input=True)
 
 
 def main(argv: list[str]) -> int:
     """Entry point of `kartwheel new`: 0 on success, 1 with one line on stderr otherwise."""
     try:
         run(argv)
-    except NewProjectError as error:
-        print(f"kartwheel new: error: {error}", file=sys.stderr)
+    except (NewProjectError, MissingDependencyError) as error:
+        for line in str(error).splitlines():
+            print(f"kartwheel new: error: {line}", file=sys.stderr)
         return 1
     except SystemExit as exit_:  # argparse: --help, or a usage error it has already printed
         return exit_.code if isinstance(exit_.code, int) else 2

@@ -1,13 +1,18 @@
-"""Parameters beyond luigi's own: tasks as parameters, explicit booleans and serializable objects."""
+"""Parameters beyond luigi's own: tasks as parameters, explicit booleans and serializable objects.
+
+Each is generic like luigi's own (`TaskInstanceParameter[MyTask]`), so annotated class bodies run.
+"""
 
 from __future__ import annotations
 
+import datetime
 import json
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import luigi
+from luigi.parameter import _no_value as _NO_VALUE
 
-from .errors import TaskParameterError
+from .errors import ParameterValueError, TaskParameterError
 from .unique_id import task_reference
 
 __all__ = [
@@ -15,7 +20,11 @@ __all__ = [
     "ListTaskInstanceParameter",
     "SerializableParameter",
     "TaskInstanceParameter",
+    "ZonedDateSecondParameter",
 ]
+
+TaskT = TypeVar("TaskT")
+S = TypeVar("S")
 
 
 def _check_task(value: Any, expected_type: type | None, what: str) -> luigi.Task:
@@ -27,7 +36,7 @@ def _check_task(value: Any, expected_type: type | None, what: str) -> luigi.Task
             f"{what} takes a task instance of {wanted.__name__}, got {got}; "
             "pass an instance, e.g. MyTask(param=1), not the class or a name"
         )
-    return value
+    return cast(luigi.Task, value)
 
 
 def _no_text(what: str, text: str) -> TaskParameterError:
@@ -37,15 +46,21 @@ def _no_text(what: str, text: str) -> TaskParameterError:
     )
 
 
-class TaskInstanceParameter(luigi.Parameter):
+def _check_expected(expected: Any, what: str) -> Any:
+    if expected is not None and not isinstance(expected, type):
+        raise TaskParameterError(f"{what} must be a task class, got {type(expected).__name__} {expected!r:.80}")
+    return expected
+
+
+class TaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
     """A parameter whose value is a task; the task becomes a requirement and its hash part of ours.
 
     Declared with `default=None`, it is optional: None then means "no upstream task".
     """
 
-    def __init__(self, *args: Any, expected_type: type | None = None, **kwargs: Any) -> None:
+    def __init__(self, expected_type: type | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.expected_type = expected_type
+        self.expected_type = _check_expected(expected_type, "TaskInstanceParameter's expected_type")
 
     def normalize(self, value: Any) -> Any:
         if value is None and self._default is None:
@@ -59,12 +74,14 @@ class TaskInstanceParameter(luigi.Parameter):
         raise _no_text("TaskInstanceParameter", text)
 
 
-class ListTaskInstanceParameter(luigi.Parameter):
+class ListTaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
     """A parameter whose value is a list of tasks, each a requirement; stored as a tuple."""
 
-    def __init__(self, *args: Any, expected_elements_type: type | None = None, **kwargs: Any) -> None:
+    def __init__(self, expected_elements_type: type | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.expected_elements_type = expected_elements_type
+        self.expected_elements_type = _check_expected(
+            expected_elements_type, "ListTaskInstanceParameter's expected_elements_type"
+        )
 
     def normalize(self, value: Any) -> Any:
         if isinstance(value, luigi.Task) or not isinstance(value, (list, tuple)):
@@ -81,11 +98,17 @@ class ListTaskInstanceParameter(luigi.Parameter):
 
 
 class ExplicitBoolParameter(luigi.BoolParameter):
-    """A bool given explicitly on the command line (`--flag true`); anything but a bool is an error."""
+    """A bool given explicitly on the command line (`--flag true`, never a bare `--flag`); only bools."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("parsing", luigi.BoolParameter.EXPLICIT_PARSING)
         super().__init__(*args, **kwargs)
+        if not args and "default" not in kwargs and "config_path" not in kwargs:
+            self._default = _NO_VALUE  # luigi's BoolParameter defaults to False; an explicit one must be given
+
+    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]  # as luigi's BoolParameter
+        """One required value on the command line: a bare `--flag` is an argparse error."""
+        return luigi.Parameter._parser_kwargs(*args, **kwargs)
 
     def normalize(self, value: Any) -> Any:
         if isinstance(value, bool):
@@ -97,11 +120,18 @@ class ExplicitBoolParameter(luigi.BoolParameter):
     def parse(self, text: str) -> bool:
         lowered = str(text).lower()
         if lowered not in ("true", "false"):
-            raise TaskParameterError(f"expected 'true' or 'false', got {text!r}")
+            raise ParameterValueError(f"expected 'true' or 'false', got {text!r}")
         return lowered == "true"
 
 
-class SerializableParameter(luigi.Parameter):
+class FlagParameter(ExplicitBoolParameter):
+    """A bool that a bare `--flag` sets on the command line (`--flag false` too); in Python, only bools."""
+
+    def _parser_kwargs(self, *args: Any, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]  # as luigi's BoolParameter
+        return luigi.BoolParameter._parser_kwargs(self, *args, **kwargs)
+
+
+class SerializableParameter(luigi.Parameter[S], Generic[S]):
     """A parameter holding an object of `object_type`, which turns itself into a string and back.
 
     The type defines `kartwheel_serialize(self) -> str` and classmethod `kartwheel_deserialize(text)`
@@ -138,3 +168,33 @@ class SerializableParameter(luigi.Parameter):
 
     def parse(self, text: str) -> Any:
         return getattr(self.object_type, self._from_text)(text)
+
+
+class ZonedDateSecondParameter(luigi.Parameter[datetime.datetime]):
+    """A datetime to the second with its time zone, in ISO 8601 (`2013-07-10T19:07:38+09:00`; `Z` for UTC)."""
+
+    def parse(self, text: str) -> datetime.datetime:
+        value = str(text)
+        if value.endswith("Z"):
+            value = value[:-1] + "+00:00"
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise ParameterValueError(
+                f"expected an ISO 8601 datetime with a time zone, e.g. 2013-07-10T19:07:38+09:00, got {text!r}"
+            ) from None
+        if parsed.tzinfo is None:
+            raise ParameterValueError(
+                f"{text!r} has no time zone; add one (e.g. +09:00 or Z), or use luigi.DateSecondParameter"
+            )
+        return parsed
+
+    def serialize(self, value: datetime.datetime) -> str:
+        return value.isoformat()
+
+    def normalize(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = self.parse(value)
+        if not isinstance(value, datetime.datetime):
+            raise TaskParameterError(f"ZonedDateSecondParameter takes a datetime, got {type(value).__name__}")
+        return value.replace(microsecond=0)

@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import fsspec.asyn
 
@@ -36,8 +36,9 @@ _CHUNK = 8 * 2**20  # the largest piece handed to s3fs at once
 _CONFLICT = ("PreconditionFailed", "ConditionalRequestConflict", "412", "409")
 
 
-def _error_code(exc: BaseException) -> str | None:
+def _error_code(error: BaseException) -> str | None:
     """The S3 error code behind an s3fs exception (s3fs wraps botocore's ClientError)."""
+    exc: BaseException | None = error
     while exc is not None:
         response = getattr(exc, "response", None)
         if isinstance(response, dict):
@@ -74,7 +75,8 @@ class S3Storage(FsspecStorage):
     def atomic_write(self, path: str, binary: bool) -> Iterator[IO]:
         file = self.fs.open(path, "wb")
         chunks = _Chunks(file)
-        writer = chunks if binary else io.TextIOWrapper(io.BufferedWriter(chunks), encoding="utf-8", newline="")
+        text = None if binary else io.TextIOWrapper(io.BufferedWriter(chunks), encoding="utf-8", newline="")
+        writer = cast(IO[Any], chunks if text is None else text)
         try:
             yield writer
             writer.flush()
@@ -83,9 +85,9 @@ class S3Storage(FsspecStorage):
                 file.discard()
             raise
         finally:
-            if not binary:
+            if text is not None:
                 with contextlib.suppress(Exception):
-                    writer.detach().detach()
+                    text.detach().detach()
         file.close()
 
     def _bucket_key(self, path: str) -> tuple[str, str]:

@@ -62,6 +62,10 @@ class Storage(ABC):
         caller holds `path`'s writer lock. The base has nothing to sweep."""
         return []
 
+    @abstractmethod
+    def list_files(self, directory: str) -> dict[str, float]:
+        """The files directly in `directory`, by name, with their modification times; {} when it is absent."""
+
     @staticmethod
     def join(*parts: str) -> str:
         """Join path parts with '/', the separator of both local paths and URLs."""
@@ -128,15 +132,26 @@ class LocalStorage(Storage):
     def write_whole(self, path: str, data: bytes | str) -> None:
         write_file(path, data.encode("utf-8") if isinstance(data, str) else data)
 
+    def list_files(self, directory: str) -> dict[str, float]:
+        try:
+            with os.scandir(directory) as entries:
+                return {entry.name: entry.stat().st_mtime for entry in entries if entry.is_file()}
+        except FileNotFoundError:
+            return {}
+
     @staticmethod
     def _create(path: str, binary: bool) -> IO:
         """Create a file to write, making its directory only when it is missing (the rare case)."""
-        options = {"mode": "xb"} if binary else {"mode": "x", "encoding": "utf-8", "newline": ""}
         try:
-            return open(path, **options)
+            return _open_new(path, binary)
         except FileNotFoundError:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-            return open(path, **options)
+            return _open_new(path, binary)
+
+
+def _open_new(path: str, binary: bool) -> IO:
+    """Open a file that must not exist yet, for bytes or for UTF-8 text as written (no newline translation)."""
+    return open(path, "xb") if binary else open(path, "x", encoding="utf-8", newline="")
 
 
 class FsspecStorage(Storage):
@@ -182,6 +197,17 @@ class FsspecStorage(Storage):
     def write_whole(self, path: str, data: bytes | str) -> None:
         self.fs.pipe_file(path, data.encode("utf-8") if isinstance(data, str) else data)
 
+    def list_files(self, directory: str) -> dict[str, float]:
+        try:
+            entries = self.fs.ls(directory, detail=True)
+        except FileNotFoundError:
+            return {}
+        return {
+            entry["name"].rstrip("/").rsplit("/", 1)[-1]: _modified(entry)
+            for entry in entries
+            if entry.get("type") == "file"
+        }
+
     def open_read(self, path: str, binary: bool) -> IO:
         return self.fs.open(path, "rb") if binary else self.fs.open(path, "r", encoding="utf-8", newline="")
 
@@ -197,6 +223,17 @@ class FsspecStorage(Storage):
             with contextlib.suppress(Exception):
                 self.fs.rm(temporary)
             raise
+
+
+def _modified(entry: dict) -> float:
+    """A listing entry's modification time in seconds; fsspec backends name and type it differently."""
+    value = entry.get("mtime", entry.get("LastModified", entry.get("updated", entry.get("created", 0.0))))
+    if hasattr(value, "timestamp"):
+        return value.timestamp()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0  # an unparseable time only changes which earlier run is described first
 
 
 _storages: dict[tuple[str, str], Storage] = {}

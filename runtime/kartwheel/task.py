@@ -2,44 +2,45 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar, overload
 
 import luigi
-from luigi.cmdline_parser import CmdlineParser
-from luigi.parameter import _no_value as _NO_VALUE
 from luigi.task import flatten
 
 from . import lifecycle
-from .construction import OnceRegister, resolve_once
-from .errors import DynamicDependencyWarning, KartwheelError
-from .logs import read_log
+from ._luigi.construction import OnceRegister
+from ._luigi.per_class import per_class
+from ._luigi.task_overrides import TaskOverrides
+from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError
+from .fresh_defaults import rebuilt
+from .lifecycle import RunState
+from .logs import log_file_name, read_log
 from .pandas_type_config import check_before_dump
-from .parameters import ExplicitBoolParameter, ListTaskInstanceParameter, TaskInstanceParameter
-from .per_class import per_class
+from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
 from .seed import DEFAULT_SEED_METHODS
 from .target import KartTarget, load_targets
 from .target_factory import TargetFactory
+from .task_settings import KartSettings, checked_run
 from .unique_id import compute_unique_id, task_reference
 
-__all__ = ["TaskOnKart"]
+__all__ = ["EmptyDumpError", "TaskOnKart"]
 
 T = TypeVar("T")
 K = TypeVar("K")
 
-# The config section whose options apply to every TaskOnKart, below the task's own section.
-COMMON_SECTION = "TaskOnKart"
 
-
-class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
+class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
     """A luigi task that dumps its result to `<workspace>/<module path>/<Class>_<hash>.pkl`.
 
     The hash covers the class, its significant parameters and the hashes of every task upstream (given
     as parameters or returned by requires()), so a change anywhere upstream gives new paths downstream
     and reruns exactly what it must.
-    `T` is what the task dumps, so that `self.load(task)` is typed.
+    `T` is what the task dumps, so that `self.load(task)` is typed. A task without a run() of its
+    own is a wrapper: its outputs are its requirements' outputs, and it is done when they are.
     """
 
     workspace_directory = luigi.Parameter(
@@ -48,25 +49,25 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         positional=False,
         description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
     )
-    rerun = ExplicitBoolParameter(
+    rerun = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Remove this task's outputs and run it again, even though they exist.",
     )
-    strict_check = ExplicitBoolParameter(
+    strict_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task complete only while its inputs exist too.",
     )
-    modification_time_check = ExplicitBoolParameter(
+    modification_time_check = FlagParameter(
         default=False,
         significant=False,
         positional=False,
         description="Count the task incomplete when an input is newer than its outputs.",
     )
-    significant = ExplicitBoolParameter(
+    significant = FlagParameter(
         default=True,
         significant=False,
         positional=False,
@@ -87,6 +88,8 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._given = (args, kwargs)
+        self._init_settings()
         self._rerun_pending = bool(self.rerun)
         self._dumped: set[str] = set()
         self._default_output: KartTarget | None = None  # for the hash in its name, _default_output_id
@@ -94,11 +97,6 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         self.task_log: dict[str, Any] = {}
 
     # -- parameters ---------------------------------------------------------------------------------
-
-    @classmethod
-    def get_params(cls) -> list[tuple[str, luigi.Parameter]]:
-        """luigi's parameter list, computed once per class instead of at every instantiation."""
-        return list(per_class(cls, "_kartwheel_params", super().get_params))
 
     @classmethod
     def _task_parameter_names(cls) -> list[str]:
@@ -109,63 +107,10 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
             lambda: [name for name, param in cls.get_params() if isinstance(param, task_types)],
         )
 
-    @classmethod
-    def get_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
-        """luigi's resolution, plus the `[TaskOnKart]` config section as a default for every task.
-
-        With no command line and no config section that could apply, the values are the arguments and
-        the declared defaults; that case is resolved here directly, sparing luigi a config lookup per
-        parameter (the main cost of creating a task). Anything unusual goes to luigi, for its errors.
-        luigi asks twice per construction; the second time reuses the first.
-        """
-        return resolve_once(cls, args, kwargs, lambda: cls._resolve_param_values(params, args, kwargs))
-
-    @classmethod
-    def _resolve_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
-        config = luigi.configuration.get_config()
-        family = cls.get_task_family()
-        cmdline = CmdlineParser.get_instance()
-        if config.has_section(COMMON_SECTION):
-            kwargs = _with_common_section(params, args, kwargs, family, config, cmdline)
-        elif cmdline is None and not config.has_section(family):
-            resolved = _arguments_and_defaults(cls, params, args, kwargs)
-            if resolved is not None:
-                return resolved
-        return super().get_param_values(params, args, kwargs)
-
-    def to_str_params(self, only_significant: bool = False, only_public: bool = False) -> dict[str, str]:
-        """luigi's parameters as strings, serialised once per instance: they come from `param_kwargs`,
-        which is fixed at construction, and luigi asks for them several times per task."""
-        cache = self.__dict__.setdefault("_str_params", {})
-        key = (only_significant, only_public)
-        if key not in cache:
-            cache[key] = super().to_str_params(only_significant, only_public)
-        return dict(cache[key])
-
-    def _warn_on_wrong_param_types(self) -> None:
-        """luigi's warnings about values of the wrong type, asking only the parameters that can warn."""
-        for name, param in per_class(type(self), "_kartwheel_warning_params", lambda: _warning_params(type(self))):
-            param._warn_on_wrong_param_type(name, self.param_kwargs[name])
-
-    def _get_param_visibilities(self) -> dict[str, int]:
-        """luigi's visibility of each parameter; it depends on the class alone, so computed once per class."""
-        return dict(per_class(type(self), "_kartwheel_visibilities", super()._get_param_visibilities))
-
-    def __repr__(self) -> str:
-        """luigi's `Family(param=value, ...)`, built once from this task's own values.
-
-        luigi's version re-resolves every parameter, and so reprs every upstream task in turn: quadratic
-        in a chain's depth, and a RecursionError for deep chains.
-        """
-        cached = self.__dict__.get("_repr")
-        if cached is None:
-            parts = [
-                f"{name}={param.serialize(self.param_kwargs[name])}"
-                for name, param in self.get_params()
-                if param.significant
-            ]
-            cached = self._repr = f"{self.get_task_family()}({', '.join(parts)})"
-        return cached
+    def _rebuilt(self) -> TaskOnKart:
+        """The same task made again from the arguments it was given, so that today's config fills the rest."""
+        args, kwargs = self._given
+        return type(self)(*map(rebuilt, args), **{name: rebuilt(value) for name, value in kwargs.items()})
 
     def make_unique_id(self) -> str:
         """The hash in this task's file names: its parameters and every task upstream, by their hashes.
@@ -174,10 +119,6 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         configuration may have changed.
         """
         return compute_unique_id(self)
-
-    def _extra_unique_id_inputs(self) -> Any:
-        """A JSON value to add to this task's hash besides its parameters and upstream tasks, or None."""
-        return None
 
     def logged_params(self) -> dict[str, Any]:
         """The task's own parameters (not TaskOnKart's), with tasks given as their names."""
@@ -195,12 +136,21 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     # -- graph --------------------------------------------------------------------------------------
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give each run() defined by a subclass the complete_check_at_run check."""
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if callable(run) and not getattr(run, "_kartwheel_checked", False):
+            cls.run = checked_run(run)  # type: ignore[method-assign]  # each subclass run() gets the check once
+
     def requires(self) -> Any:
         """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
-        return {name: value for name in self._task_parameter_names() if (value := getattr(self, name)) is not None}
+        return self.make_task_instance_dictionary()
 
     def output(self) -> Any:
-        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`."""
+        """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`; a wrapper's: its inputs."""
+        if self._is_wrapper():
+            return self.input()
         unique_id = compute_unique_id(self)
         if self._default_output is None or self._default_output_id != unique_id:
             self._default_output = self.make_target()
@@ -208,11 +158,19 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         return self._default_output
 
     def complete(self) -> bool:
-        """Done when every output exists (and, with strict_check, every input; see modification_time_check)."""
+        """Done when every output exists (and, with strict_check, every input; see modification_time_check).
+
+        Not done while it, or a task it requires directly, is to rerun (rerun=True looks one level down).
+        """
         if self._rerun_pending:
             return False
         outputs = flatten(self.output())
-        if not outputs or not all(target.exists() for target in outputs):
+        if self._requirement_reruns():
+            self._rerun_pending = True  # a task it reads is rerun, so its own outputs must go too
+            return False
+        if not outputs:
+            return self._is_wrapper()
+        if not all(target.exists() for target in outputs):
             return False
         if self.strict_check or self.modification_time_check:
             inputs = flatten(self.input())
@@ -249,8 +207,13 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
         """Write `obj` to the output (or the output named `target`), atomically."""
         check_before_dump(self, obj)
         destination = self._output_target(target)
+        if not isinstance(destination, KartTarget):
+            raise KartwheelError(
+                f"{self} cannot dump to {destination!r}: dump writes targets made by self.make_target(...); "
+                "return those from output()"
+            )
         destination.dump(obj)
-        self._dumped.add(str(destination))
+        self._run_state.dumped.add(str(destination))
 
     @overload
     def load(self, target: TaskOnKart[K]) -> K: ...
@@ -292,19 +255,45 @@ class TaskOnKart(TargetFactory, luigi.Task, Generic[T], metaclass=OnceRegister):
 
     def get_task_log(self) -> dict[str, Any]:
         """The `task_log` dict the task filled during its last successful run."""
-        return read_log(self, "task_log")
+        return read_log(self._log_target("task_log"))
 
     def get_task_params(self) -> dict[str, Any]:
         """The parameters the task last ran with."""
-        return read_log(self, "task_params")
+        return read_log(self._log_target("task_params"))
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""
-        return read_log(self, "processing_time")
+        return read_log(self._log_target("processing_time"))
 
     def get_random_seed(self) -> dict[str, Any]:
         """`{'seed': int, 'seed_methods': [...]}` of the last successful run."""
-        return read_log(self, "random_seed")
+        return read_log(self._log_target("random_seed"))
+
+    def _log_target(self, kind: str) -> KartTarget:
+        return self.make_target(log_file_name(type(self).__name__, kind))
+
+    # -- the state of a run (kept by lifecycle) -----------------------------------------------------
+
+    @functools.cached_property
+    def _run_state(self) -> RunState:
+        return RunState()
+
+    # `__init__` and `complete` use these two names for the run state's fields.
+    @property
+    def _rerun_pending(self) -> bool:
+        return self._run_state.rerun_pending
+
+    @_rerun_pending.setter
+    def _rerun_pending(self, value: bool) -> None:
+        self._run_state.rerun_pending = value
+
+    @property
+    def _dumped(self) -> set[str]:
+        return self._run_state.dumped
+
+    @_dumped.setter
+    def _dumped(self, value: set[str]) -> None:
+        self._run_state.dumped = value
 
     # -- luigi's hooks ------------------------------------------------------------------------------
 
@@ -323,7 +312,7 @@ def _warn_dynamic_dependencies(cls: type) -> None:
     """Say once per class that the tasks `run()` yields are not part of the hash of its cached outputs."""
     if cls.__dict__.get("_kartwheel_warned_dynamic"):
         return
-    cls._kartwheel_warned_dynamic = True
+    setattr(cls, "_kartwheel_warned_dynamic", True)  # noqa: B010  (any task class; a checker knows none by name)
     warnings.warn(
         DynamicDependencyWarning(
             f"{cls.__name__} yields tasks from run(); they are not part of its hash, so its outputs are reused "
@@ -332,81 +321,6 @@ def _warn_dynamic_dependencies(cls: type) -> None:
         ),
         stacklevel=2,
     )
-
-
-def _unset(params: list, args: tuple, kwargs: dict) -> Iterator[tuple[str, luigi.Parameter]]:
-    """The parameters neither passed by keyword nor covered by a positional argument."""
-    positional = [name for name, param in params if param.positional][: len(args)]
-    for name, param in params:
-        if name not in kwargs and name not in positional:
-            yield name, param
-
-
-def _arguments_and_defaults(cls: type, params: list, args: tuple, kwargs: dict) -> list | None:
-    """luigi's result when no config applies, or None where luigi must decide (and word the error)."""
-    by_name, defaults = _declared(cls)
-    if len(params) != len(by_name):
-        return None
-    result = dict(defaults)
-    given = set()
-    if args:
-        positional = [(name, param) for name, param in params if param.positional]
-        if len(args) > len(positional):
-            return None
-        for (name, param), arg in zip(positional, args, strict=False):
-            result[name] = param.normalize(arg)
-            given.add(name)
-    for name, arg in kwargs.items():
-        param = by_name.get(name)
-        if param is None or name in given:
-            return None
-        result[name] = param.normalize(arg)
-    if len(result) != len(params):
-        return None  # a parameter without a default was not given
-    return [(name, tuple(result[name]) if type(result[name]) in (list, set) else result[name]) for name, _ in params]
-
-
-def _declared(cls: type) -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
-    """A class's parameters by name, and its normalized defaults (parameters without one are left out)."""
-
-    def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
-        by_name = dict(cls.get_params())
-        defaults = {
-            name: param.normalize(param._default)
-            for name, param in by_name.items()
-            if param._default is not _NO_VALUE and param._config_path is None
-        }
-        return by_name, defaults
-
-    return per_class(cls, "_kartwheel_declared", compute)
-
-
-def _warning_params(cls: type) -> list[tuple[str, luigi.Parameter]]:
-    """The parameters whose type checks values: plain `Parameter`s, and any class with its own check."""
-    silent = luigi.Parameter._warn_on_wrong_param_type
-    return [
-        (name, param)
-        for name, param in cls.get_params()
-        if type(param) is luigi.Parameter or type(param)._warn_on_wrong_param_type is not silent
-    ]
-
-
-def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, config: Any, cmdline: Any) -> dict:
-    filled = dict(kwargs)
-    for name, param in _unset(params, args, kwargs):
-        if config.has_option(family, name) or not config.has_option(COMMON_SECTION, name):
-            continue
-        if cmdline and _given_on_command_line(cmdline.known_args, family, name, param):
-            continue
-        filled[name] = param.parse(config.get(COMMON_SECTION, name))
-    return filled
-
-
-def _given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:
-    """Whether `--Family-name` (or `--name`, for the root task) was on the command line."""
-    if getattr(known_args, param._parser_global_dest(name, family), None) is not None:
-        return True
-    return known_args.root_task == family and getattr(known_args, name, None) is not None
 
 
 lifecycle.install_event_handlers(TaskOnKart)

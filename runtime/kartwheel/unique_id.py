@@ -19,8 +19,8 @@ from typing import Any
 
 import luigi
 
+from ._luigi.per_class import per_class
 from .errors import RequiresError
-from .per_class import per_class
 
 __all__ = ["compute_unique_id", "invalidate_hashes", "task_reference"]
 

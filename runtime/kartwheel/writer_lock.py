@@ -88,7 +88,7 @@ def run_under_lock(task: Any, run: Callable[[], Any]) -> Any:
         return run()
     with lock:
         if task.complete():
-            task._done_elsewhere = True
+            task._run_state.done_elsewhere = True
             logger.info("%s was completed by another process; not run again", task)
             return None
         for target in flatten(task.output()):

@@ -7,15 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.runtime.luigi_state import luigi_config_restored
+from kartwheel.testing import isolated_config, isolated_workspace
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh workspace directory; the cwd moves to tmp_path so default './resources' lands there too."""
-    monkeypatch.chdir(tmp_path)
-    return str(tmp_path / "resources")
+def workspace(tmp_path: Path) -> Iterator[str]:
+    """A fresh workspace directory and configuration; the cwd moves to tmp_path so './resources' lands there too."""
+    with isolated_workspace(tmp_path) as resources:
+        yield str(resources)
 
 
 @pytest.fixture
@@ -29,6 +28,6 @@ def calls() -> collections.Counter:
 
 @pytest.fixture
 def fresh_luigi_config() -> Iterator[None]:
-    """The test starts from luigi's default config files and leaves them as it found them."""
-    with luigi_config_restored():
+    """The test starts from luigi's own config files and leaves the configuration as it found it."""
+    with isolated_config():
         yield

@@ -1,12 +1,18 @@
-"""Without a reachable central scheduler (luigid): one line and a documented exit code, in seconds."""
+"""luigi's central scheduler (luigid), started here on a port of 127.0.0.1 it picks itself, and none at all."""
 
 from __future__ import annotations
 
+import collections
+import select
 import socket
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 PIPELINE = textwrap.dedent("""
     import os
@@ -43,26 +49,87 @@ PIPELINE = textwrap.dedent("""
 """)
 
 
-def free_port() -> int:
+# luigid's own server (luigi.server.app) on a socket bound to port 0; the port is printed once listening.
+LUIGID = """
+import sys
+import luigi.scheduler, luigi.server, tornado.httpserver, tornado.ioloop, tornado.netutil
+
+scheduler = luigi.scheduler.Scheduler(state_path=sys.argv[1])
+sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+tornado.httpserver.HTTPServer(luigi.server.app(scheduler)).add_sockets(sockets)
+print(sockets[0].getsockname()[1], flush=True)
+tornado.ioloop.IOLoop.current().start()
+"""
+
+
+@pytest.fixture
+def luigid(tmp_path: Path) -> Iterator[int]:
+    """A central scheduler on 127.0.0.1, on the port it bound (no race for a free one), stopped after the test."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", LUIGID, str(tmp_path / "luigid.state")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 60)
+        line = process.stdout.readline() if ready else ""
+        if not line.strip().isdigit():
+            process.kill()
+            pytest.fail(f"luigid did not start: {line!r} {process.communicate(timeout=10)[1]}")
+        yield int(line)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port of 127.0.0.1 that refuses connections: bound here, never listening, so nothing else can take it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        yield sock.getsockname()[1]
 
 
-def test_without_a_reachable_scheduler_the_run_fails_fast_in_one_line(tmp_path):
+def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
     (tmp_path / "pipeline.py").write_text(PIPELINE)
-    port = free_port()
+    (tmp_path / "markers").mkdir()
+    command = [
+        sys.executable,
+        "pipeline.py",
+        "Total",
+        "--workers",
+        "2",
+        "--no-lock",
+        "--scheduler-host",
+        "127.0.0.1",
+        "--scheduler-port",
+        str(luigid),
+    ]
+    processes = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(process.communicate(timeout=120)[1], process.returncode)[::-1] for process in processes]
+    for code, stderr in results:
+        assert code == 0, stderr  # the root is complete at the end, whichever process ran it
+    runs = collections.Counter(marker.name.split("-")[0] for marker in (tmp_path / "markers").iterdir())
+    assert runs == {**{f"Part{i}": 1 for i in range(12)}, "Total": 1}
+    [total] = (tmp_path / "resources" / "__main__").glob("Total_*.pkl")
+    assert total.stat().st_size > 0
+    assert not list((tmp_path / "resources").rglob("*.tmp-*")), "no temporary file is left behind"
+
+
+def test_without_a_reachable_scheduler_the_run_fails_fast_in_one_line(tmp_path, closed_port):
+    (tmp_path / "pipeline.py").write_text(PIPELINE)
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "pipeline.py", "Total", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(port)],
+        [sys.executable, "pipeline.py", "Total", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(closed_port)],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 5  # luigi alone retries for about 90 s
     assert done.returncode == 60
     [line] = done.stderr.strip().splitlines()
-    assert f"no central scheduler at 127.0.0.1:{port}" in line
-    assert f"`luigid --port {port}`" in line
+    assert f"no central scheduler at 127.0.0.1:{closed_port}" in line
+    assert f"`luigid --port {closed_port}`" in line
     assert "--local-scheduler" in line

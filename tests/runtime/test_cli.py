@@ -81,7 +81,7 @@ def test_script_runs_task_with_parameter(project):
 
 def test_run_with_argument_list(project):
     code = "import sample, kartwheel; kartwheel.run(['SampleTask', '--local-scheduler', '--param=hi'])"
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
@@ -143,12 +143,26 @@ def test_console_script_runs_a_module_task(project):
         cwd=project,
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
 
 def test_console_script_help():
-    done = subprocess.run([sys.executable, "-m", "kartwheel", "--help"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "kartwheel", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "kartwheel new" in done.stdout
+
+
+def test_a_root_task_option_that_prefixes_luigis_options_is_not_ambiguous(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prefixed.py").write_text(
+        "import kartwheel, luigi\n\n\nclass Prefixed(kartwheel.TaskOnKart[int]):\n"
+        "    p = luigi.IntParameter(default=0)\n\n    def run(self):\n        self.dump(self.p)\n"
+    )
+    code = "import prefixed, kartwheel; kartwheel.run(['Prefixed', '--local-scheduler', '--p', '3'])"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr  # luigi's own parser would stop: --p could match --parallel-...
+    [output] = (tmp_path / "resources" / "prefixed").glob("Prefixed_*.pkl")
+    assert pickle.loads(output.read_bytes()) == 3

@@ -102,3 +102,59 @@ def test_malformed_files_are_config_errors(tmp_path):
     with pytest.raises(kartwheel.ConfigError, match="not valid TOML"):
         kartwheel.add_config(write(tmp_path, "bad.toml", "[x\n"))
     assert Configured().name == "default", "a rejected file changes nothing"
+
+
+class Fit(kartwheel.TaskOnKart):
+    task_namespace = "config_defaults"
+    ridge = luigi.FloatParameter(default=1.0)
+
+
+class Features(kartwheel.TaskOnKart):
+    task_namespace = "config_defaults"
+    width = luigi.IntParameter(default=3)
+
+
+class Evaluate(kartwheel.TaskOnKart):
+    """Upstream tasks made at import time, before any config file is read."""
+
+    task_namespace = "config_defaults"
+    model = kartwheel.TaskInstanceParameter(default=Fit())
+    inputs = kartwheel.ListTaskInstanceParameter(default=[Features()])
+
+
+def test_config_reaches_a_task_made_as_a_parameter_default_at_import_time(tmp_path):
+    assert Evaluate().model.ridge == 1.0
+    kartwheel.add_config(
+        write(
+            tmp_path,
+            "defaults.ini",
+            """
+        [config_defaults.Fit]
+        ridge = 5.0
+        [config_defaults.Features]
+        width = 7
+    """,
+        )
+    )
+    evaluate = Evaluate()
+    assert evaluate.model.ridge == 5.0
+    assert [task.width for task in evaluate.inputs] == [7]
+    assert evaluate.make_unique_id() != Evaluate(model=Fit(ridge=1.0), inputs=[Features(width=3)]).make_unique_id()
+    assert Evaluate(model=Fit(ridge=2.0)).model.ridge == 2.0  # a task given explicitly is kept as it is
+
+
+def test_an_unknown_key_in_a_task_section_warns_with_the_nearest_parameter(tmp_path):
+    path = write(tmp_path, "typo.ini", "[config_defaults.Fit]\nrigde = 5.0\n")
+    with pytest.warns(kartwheel.ConfigWarning, match=r"\[config_defaults\.Fit\] rigde: .*did you mean ridge\?"):
+        kartwheel.add_config(path)
+
+
+def test_an_unknown_key_of_a_task_imported_later_warns_when_it_is_first_made(tmp_path):
+    kartwheel.add_config(write(tmp_path, "later.ini", "[config_defaults.Later]\nsise = 3\n"))
+
+    class Later(kartwheel.TaskOnKart):
+        task_namespace = "config_defaults"
+        size = luigi.IntParameter(default=1)
+
+    with pytest.warns(kartwheel.ConfigWarning, match="did you mean size"):
+        Later()

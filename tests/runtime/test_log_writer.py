@@ -15,6 +15,14 @@ import pytest
 from kartwheel.errors import DumpError
 from kartwheel.log_writer import INLINE_TASKS, LogWriter
 from kartwheel.storage import LocalStorage
+from kartwheel.testing import isolated_config
+
+
+@pytest.fixture(autouse=True)
+def helper_process_on():
+    """These tests are about the helper process: on, whatever the configuration says."""
+    with isolated_config({"kartwheel": {"log_helper_process": True}}):
+        yield
 
 
 @pytest.fixture
@@ -22,9 +30,7 @@ def helper_writer():
     """A writer that uses its helper process from the first task on."""
     writer = LogWriter(inline_tasks=0)
     yield writer
-    writer._inline_left = 1 << 30  # whatever a test left behind is not sent again
-    writer._lost = None
-    with contextlib.suppress(DumpError):
+    with contextlib.suppress(DumpError):  # a failure a test provoked on purpose
         writer.close()
 
 
@@ -58,8 +64,8 @@ def test_flush_reports_files_that_could_not_be_written_once(tmp_path, helper_wri
 def test_a_dead_helper_is_reported_and_later_logs_are_written_inline(tmp_path, helper_writer):
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "before.pkl"), b"1")])
     helper_writer.flush()
-    helper_writer._helper.kill()
-    helper_writer._helper.wait()
+    helper_writer._helper.process.kill()
+    helper_writer._helper.process.wait()
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "after.pkl"), b"2")])
     with pytest.raises(DumpError, match="log writer process stopped"):
         helper_writer.flush()
@@ -74,7 +80,7 @@ def test_close_ends_the_helper(tmp_path):
     writer.submit(LocalStorage(), [(str(tmp_path / "a.pkl"), b"a")])
     helper = writer._helper
     writer.close()
-    assert helper.returncode == 0
+    assert helper.process.returncode == 0
     assert (tmp_path / "a.pkl").read_bytes() == b"a"
 
 
@@ -129,6 +135,6 @@ luigi.build([Root()], local_scheduler=True, log_level="ERROR")
 def test_logs_written_through_plain_luigi_are_complete_at_exit(tmp_path):
     count = INLINE_TASKS * 2
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(count=count)))
-    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True)
+    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
     for kind in ("module_versions", "processing_time", "random_seed", "task_log", "task_params"):
         assert len(list((tmp_path / "resources" / "log" / kind).iterdir())) == count + 1, kind

@@ -1,4 +1,4 @@
-"""The quickstart and the five supplementary logs, as a gokart user reads them."""
+"""The quickstart and the five supplementary logs, as a gokart user reads them and as they are written."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def read_pickle(path: Path):
 
 def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     (tmp_path / "quickstart.py").write_text(QUICKSTART)
-    done = subprocess.run([sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
+    )
     assert done.stdout == "Hello, world!\n"
     resources = tmp_path / "resources"
     files = sorted(str(path.relative_to(resources)) for path in resources.rglob("*") if path.is_file())
@@ -140,3 +142,25 @@ def test_logs_are_not_written_for_a_task_that_did_not_run(workspace):
     log_files = list(Path(workspace, "log").rglob("*"))
     kartwheel.build(task)
     assert list(Path(workspace, "log").rglob("*")) == log_files
+
+
+def test_write_logs_takes_plain_data(tmp_path):
+    from kartwheel import log_writer
+    from kartwheel.logs import write_logs
+
+    write_logs(
+        str(tmp_path),
+        "Plain_0123abcd",
+        module="json",
+        processing_time=1.5,
+        seed={"seed": 7, "seed_methods": ["random.seed"]},
+        task_log={"rows": 3},
+        params={"size": 2},
+    )
+    log_writer.writer.flush()
+    logs = tmp_path / "log"
+    assert read_pickle(logs / "processing_time" / "Plain_0123abcd.pkl") == 1.5
+    assert read_pickle(logs / "random_seed" / "Plain_0123abcd.pkl") == {"seed": 7, "seed_methods": ["random.seed"]}
+    assert read_pickle(logs / "task_log" / "Plain_0123abcd.pkl") == {"rows": 3}
+    assert read_pickle(logs / "task_params" / "Plain_0123abcd.pkl") == {"size": 2}
+    assert (logs / "module_versions" / "Plain_0123abcd.txt").read_text() == ""  # json is in the standard library

@@ -23,9 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from kartwheel.target import load_targets
+from kartwheel.testing import isolated_config
 from luigi.cmdline_parser import CmdlineParser
-
-from tests.runtime.luigi_state import luigi_config_restored
 
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -149,13 +148,11 @@ class Pipeline:
 
     def results(self) -> list[object]:
         """Every task's result, read from the workspace of the current folder."""
-        with CmdlineParser.global_instance(self.argv) if self.change.mode == "command line" else _nothing():
-            return [load_targets(self.make(index).output()) for index in range(len(self.change.parents))]
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
+        if self.change.mode != "command line":
+            return [load_targets(self.make(index).output()) for index in range(self.root + 1)]
+        with CmdlineParser.global_instance(self.argv) as parser:  # the root's own options reach it alone
+            tasks = [self.make(index) for index in range(self.root)] + [parser.get_task_obj()]
+            return [load_targets(task.output()) for task in tasks]
 
 
 @contextlib.contextmanager
@@ -172,7 +169,7 @@ def _in_folder(folder: str) -> Iterator[None]:
 @given(change=changes())
 def test_an_incremental_build_equals_a_fresh_one_and_reruns_exactly_what_changed(change: Change) -> None:
     with tempfile.TemporaryDirectory() as incremental, tempfile.TemporaryDirectory() as fresh:
-        with luigi_config_restored():
+        with isolated_config():
             pipeline = Pipeline(change, incremental)
             with _in_folder(incremental):
                 assert pipeline.build() == list(range(len(change.parents)))

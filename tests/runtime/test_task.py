@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import kartwheel
-import luigi
 import pytest
 from kartwheel.file_processor import PickleFileProcessor
 
@@ -212,12 +213,38 @@ def test_output_is_plain_pickle(workspace):
         assert pickle.load(file) == 7
 
 
-def test_task_generic_parameter_is_what_load_returns():
-    import typing
+TYPED_USE = """
+import kartwheel
 
-    assert typing.get_args(First.__orig_bases__[0]) == (int,)
+
+class Count(kartwheel.TaskOnKart[int]):
+    def run(self) -> None:
+        self.dump(3)
+
+
+class Use(kartwheel.TaskOnKart[str]):
+    def run(self) -> None:
+        reveal_type(self.load(Count()))
+        self.dump("text")
+        self.dump(4)
+"""
+
+
+def test_a_type_checker_sees_what_load_returns_and_what_dump_takes(tmp_path):
+    (tmp_path / "use.py").write_text(TYPED_USE)
+    runtime = Path(kartwheel.__file__).parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file=", "use.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MYPYPATH": str(runtime)},
+        timeout=300,
+    )
+    assert re.search(r'use.py:12: note: Revealed type is "(builtins\.)?int"', done.stdout), done.stdout + done.stderr
+    assert 'use.py:14: error: Argument 1 to "dump" of "TaskOnKart" has incompatible type "int"' in done.stdout
+    assert "Found 1 error" in done.stdout
 
 
 def test_luigi_task_id_differs_for_different_upstream(workspace):
     assert pipeline(workspace, value=1).task_id != pipeline(workspace, value=2).task_id
-    assert isinstance(pipeline(workspace), luigi.Task)

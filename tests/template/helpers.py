@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -17,20 +18,26 @@ LICENSE_TEXTS = REPO / "hooks" / "licenses"
 
 TEMPLATE_FILES = (
     ".dockerignore",
+    ".kartwheel-answers.json",
+    ".kartwheel-base.json",
     ".github/workflows/ci.yml",
     ".gitignore",
     "Dockerfile",
     "README.md",
     "conf/logging.ini",
     "conf/param.ini",
+    "data/raw/measurements.csv",
     "main.py",
+    "notebooks/example.ipynb",
     "pyproject.toml",
     "tests/__init__.py",
+    "tests/conftest.py",
     "tests/test_sample.py",
     "{package}/__init__.py",
     "{package}/model/__init__.py",
     "{package}/model/pipeline.py",
     "{package}/model/sample.py",
+    "{package}/settings.py",
     "{package}/utils/__init__.py",
     "{package}/utils/template.py",
 )
@@ -48,16 +55,28 @@ def load_hook(name: str) -> ModuleType:
 
 def rendered_answers(given: Mapping[str, str]) -> dict[str, object]:
     """Return every answer as cookiecutter renders it with --no-input and the given answers."""
-    context = generate_context(str(REPO / "cookiecutter.json"), extra_context=dict(given))
-    return dict(prompt_for_config(context, no_input=True))
+    saved = list(sys.path)
+    sys.path.append(str(REPO))  # cookiecutter imports the template's Jinja extensions from its folder
+    try:
+        context = generate_context(str(REPO / "cookiecutter.json"), extra_context=dict(given))
+        return dict(prompt_for_config(context, no_input=True))
+    finally:
+        sys.path[:] = saved
 
 
-def runtime_files() -> set[str]:
-    """Return the files of the runtime that a project bundles under kartwheel/."""
+# Modules of the kartwheel tool that make and update projects; a project's bundled runtime leaves them out.
+TOOL_MODULES = ("new_project.py", "project_*.py")
+
+
+def runtime_files(package: str) -> set[str]:
+    """Return the files of the runtime that a project bundles under <package>/kartwheel/."""
     return {
-        f"kartwheel/{path.relative_to(RUNTIME).as_posix()}"
+        f"{package}/kartwheel/{path.relative_to(RUNTIME).as_posix()}"
         for path in RUNTIME.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix not in (".pyc", ".pyo")
+        and not any(path.match(pattern) for pattern in TOOL_MODULES)
     }
 
 
@@ -66,7 +85,7 @@ def expected_files(answers: Mapping[str, object]) -> set[str]:
     files = {name.format(package=answers["package_name"]) for name in TEMPLATE_FILES}
     if answers["license"] != "Proprietary":
         files.add("LICENSE")
-    return files | runtime_files()
+    return files | runtime_files(str(answers["package_name"]))
 
 
 def project_files(project: Path) -> set[str]:
@@ -86,7 +105,8 @@ def copy_template(destination: Path, with_runtime: bool) -> Path:
     """Copy the template (prompts, hooks, tree) and optionally the runtime, as a repository of its own."""
     destination.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__")
-    shutil.copy2(REPO / "cookiecutter.json", destination / "cookiecutter.json")
+    for name in ["cookiecutter.json", "template_extensions.py"]:
+        shutil.copy2(REPO / name, destination / name)
     for name in ["hooks", "{{cookiecutter.__project_dir}}"]:
         shutil.copytree(REPO / name, destination / name, ignore=ignore)
     if with_runtime:

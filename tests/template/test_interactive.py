@@ -57,7 +57,10 @@ def test_answering_the_prompts_in_a_terminal(output_dir: Path, cookiecutter_conf
     assert child.exitstatus == 0
     pyproject = (output_dir / "nlp100" / "pyproject.toml").read_text(encoding="utf-8")
     assert 'license = "Apache-2.0"' in pyproject
-    assert 'requires-python = ">=3.11"' in pyproject
+    assert 'requires-python = ">=3.10"' in pyproject
+    assert (
+        'python-version: ["3.10", "3.11"]' in (output_dir / "nlp100" / ".github" / "workflows" / "ci.yml").read_text()
+    )
     assert 'name = "José"' in pyproject
 
 
@@ -75,7 +78,7 @@ def test_a_bad_answer_in_a_terminal_leaves_nothing(output_dir: Path, cookiecutte
     child.expect('error: project_name="a/b" contains a path separator')
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus != 0
+    assert child.exitstatus == 1  # cookiecutter's exit code for a failed hook
     assert list(output_dir.iterdir()) == []
 
 

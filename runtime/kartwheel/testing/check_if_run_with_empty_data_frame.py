@@ -11,6 +11,8 @@ import luigi
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task import flatten
 
+from ..task_settings import complete_check_skipped
+
 __all__ = ["test_run", "try_to_run_test_for_empty_data_frame"]
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,8 @@ def _status(task: luigi.Task) -> tuple[bool, str]:
     """Run `task` with dump disabled; the line gokart prints for it."""
     line = f"namespace={task.task_namespace}; name={type(task).__name__}; id={task.make_unique_id()};"
     try:
-        task.run()
+        with complete_check_skipped(task):  # the task is complete: it was just built
+            task.run()
     except Exception as exc:
         return False, f"status=NG; {line} message={type(exc)}: {', '.join(map(str, exc.args))}"
     return True, f"status=OK; {line}"

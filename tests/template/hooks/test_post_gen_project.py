@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,7 +24,9 @@ def post_gen() -> object:
 
 def test_the_runtime_is_bundled_with_its_version_recorded(generate: Generate, post_gen: object) -> None:
     project = generate(project_name="nlp100")
-    assert (project / "kartwheel" / "__init__.py").read_bytes() == (RUNTIME / "__init__.py").read_bytes()
+    assert (project / "nlp100" / "kartwheel" / "__init__.py").read_bytes() == (RUNTIME / "__init__.py").read_bytes()
+    assert not (project / "kartwheel").exists()
+    assert not (project / "nlp100" / "kartwheel" / "new_project.py").exists()
     assert "bundled-runtime = " + f'"{post_gen.read_version(RUNTIME)}"' in (project / "pyproject.toml").read_text()
     assert not list(project.rglob("__pycache__"))
 
@@ -32,10 +36,10 @@ def test_a_template_inside_an_installed_package_bundles_that_package(tmp_path: P
     shutil.copytree(RUNTIME, package)
     template = copy_template(package / "_template", with_runtime=False)
     project = tmp_path / "project"
-    project.mkdir()
-    post_gen.bundle_runtime(post_gen.locate_runtime(template), project)
-    assert (project / "kartwheel" / "_version.py").is_file()
-    assert not (project / "kartwheel" / "_template").exists()
+    (project / "pkg").mkdir(parents=True)
+    post_gen.bundle_runtime(post_gen.locate_runtime(template), project, "pkg")
+    assert (project / "pkg" / "kartwheel" / "_version.py").is_file()
+    assert not (project / "pkg" / "kartwheel" / "_template").exists()
 
 
 def test_a_failing_post_hook_leaves_no_folder(
@@ -54,7 +58,7 @@ def test_a_relative_template_path_still_finds_the_runtime(
     monkeypatch.chdir(REPO.parent)
     monkeypatch.delenv("PWD", raising=False)
     project = cookiecutter(REPO.name, no_input=True, output_dir=str(output_dir), config_file=str(cookiecutter_config))
-    assert (Path(project) / "kartwheel" / "_version.py").is_file()
+    assert (Path(project) / "my_pipeline" / "kartwheel" / "_version.py").is_file()
 
 
 def test_the_rendered_hooks_delete_themselves_so_no_answers_linger(
@@ -106,3 +110,17 @@ def test_the_next_steps_are_printed(generate: Generate, capfd: pytest.CaptureFix
 def test_the_next_steps_quote_a_folder_name_with_spaces(post_gen: object, tmp_path: Path) -> None:
     steps = post_gen.next_steps(tmp_path / "my project", {"package_name": "p", "_output_dir": str(tmp_path)})
     assert f"cd '{tmp_path / 'my project'}'" in steps
+
+
+def test_a_closed_output_does_not_undo_a_finished_project(output_dir: Path, cookiecutter_config: Path) -> None:
+    # `kartwheel new ... | head -2`: the reader is gone before the hook prints its next steps.
+    command = [sys.executable, "-m", "cookiecutter", str(REPO), "--no-input", "-o", str(output_dir)]
+    process = subprocess.Popen(
+        [*command, "--config-file", str(cookiecutter_config), "project_name=piped"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert (output_dir / "piped" / "piped" / "kartwheel" / "_version.py").is_file()

@@ -1,71 +1,79 @@
-"""A three-stage example pipeline: make numbers, scale them, summarise them.
+"""The example pipeline: read a raw CSV, fit a line to it, score the fit.
 
-Each stage writes its output once, to a file named by a hash of its parameters. Run the last stage and
-luigi runs the stages it needs; run it again and nothing reruns. Change a parameter and only the stages
-that depend on it run again:
+    ProjectFile(data/raw/measurements.csv) -> Measurements -> Fit -> Score
 
-    python main.py {{ cookiecutter.package_name }}.Summary --local-scheduler
-    python main.py {{ cookiecutter.package_name }}.Summary --local-scheduler --factor 3
+Each task is given the tasks it reads as TaskInstanceParameters and declares only its own parameters:
+`ridge` lives on Fit alone, yet reaches it from the command line or conf/param.ini through Score:
 
-The second command reuses the cached Numbers and reruns Scaled and Summary.
+    python main.py {{ cookiecutter.package_name }}.Score --local-scheduler
+    python main.py {{ cookiecutter.package_name }}.Score --local-scheduler --{{ cookiecutter.package_name }}.Fit-ridge 1.0
+
+The second command reuses Measurements and reruns Fit and Score. Edit data/raw/measurements.csv and the
+next run reruns all three: the file's content is part of the hash of every task that reads it.
 """
+
+import csv
 
 import luigi
 
-from {{ cookiecutter.package_name }}.utils.template import ProjectTask
+from {{ cookiecutter.package_name }} import kartwheel
+from {{ cookiecutter.package_name }}.utils.template import ProjectFile, ProjectTask
+
+Points = list[tuple[float, float]]
 
 
-def make_numbers(size: int) -> list[int]:
-    """Return the integers 0 .. size-1: a stand-in for loading a data set."""
-    return list(range(size))
+def read_points(path: str) -> Points:
+    """Read the x,y columns of a CSV file."""
+    with open(path, newline="", encoding="utf-8") as file:
+        return [(float(row["x"]), float(row["y"])) for row in csv.DictReader(file)]
 
 
-def scale(values: list[int], factor: float) -> list[float]:
-    """Multiply every value by factor: a stand-in for a feature transformation."""
-    return [value * factor for value in values]
+def fit_line(points: Points, ridge: float) -> tuple[float, float]:
+    """Least-squares slope and intercept; ridge > 0 shrinks the slope towards 0."""
+    count = len(points)
+    mean_x = sum(x for x, _ in points) / count
+    mean_y = sum(y for _, y in points) / count
+    covariance = sum((x - mean_x) * (y - mean_y) for x, y in points)
+    variance = sum((x - mean_x) ** 2 for x, _ in points)
+    slope = covariance / (variance + ridge)
+    return slope, mean_y - slope * mean_x
 
 
-def summarize(values: list[float]) -> dict[str, float]:
-    """Return the count, total and mean of values: a stand-in for an evaluation."""
-    total = sum(values)
-    return {"count": len(values), "total": total, "mean": total / len(values) if values else 0.0}
+def mean_squared_error(points: Points, line: tuple[float, float]) -> float:
+    """The mean squared distance between the points and the line."""
+    slope, intercept = line
+    return sum((y - (slope * x + intercept)) ** 2 for x, y in points) / len(points)
 
 
-class Numbers(ProjectTask):
-    """Stage 1: the raw data."""
+class Measurements(ProjectTask[Points]):
+    """The raw CSV parsed into (x, y) points."""
 
-    size = luigi.IntParameter(default=10)
-
-    def run(self) -> None:
-        """Write the numbers."""
-        self.dump(make_numbers(self.size))
-
-
-class Scaled(ProjectTask):
-    """Stage 2: the numbers multiplied by factor."""
-
-    size = luigi.IntParameter(default=10)
-    factor = luigi.FloatParameter(default=2.0)
-
-    def requires(self) -> Numbers:
-        """Depend on the numbers of the same size."""
-        return Numbers(size=self.size)
+    source = kartwheel.TaskInstanceParameter(default=ProjectFile(path="data/raw/measurements.csv"))
 
     def run(self) -> None:
-        """Scale what Numbers wrote."""
-        self.dump(scale(self.load(), self.factor))
+        """Parse the file."""
+        self.dump(read_points(self.input()["source"].path))
 
 
-class Summary(ProjectTask):
-    """Stage 3: a summary of the scaled numbers."""
+class Fit(ProjectTask[tuple[float, float]]):
+    """A line fitted to the points."""
 
-    size = luigi.IntParameter(default=10)
-    factor = luigi.FloatParameter(default=2.0)
-
-    def requires(self) -> Scaled:
-        """Depend on the scaled numbers with the same parameters."""
-        return Scaled(size=self.size, factor=self.factor)
+    data = kartwheel.TaskInstanceParameter(default=Measurements())
+    ridge = luigi.FloatParameter(default=0.0)
 
     def run(self) -> None:
-        """Summarise what Scaled wrote."""
-        self.dump(summarize(self.load()))
+        """Fit the line."""
+        self.dump(fit_line(self.load(self.data), self.ridge))
+
+
+class Score(ProjectTask[dict[str, float]]):
+    """The fitted line and its error on the points."""
+
+    data = kartwheel.TaskInstanceParameter(default=Measurements())
+    model = kartwheel.TaskInstanceParameter(default=Fit())
+
+    def run(self) -> None:
+        """Score the line."""
+        line = self.load(self.model)
+        error = mean_squared_error(self.load(self.data), line)
+        self.dump({"slope": line[0], "intercept": line[1], "mse": error})

@@ -7,7 +7,7 @@ import collections
 import kartwheel
 import luigi
 import pytest
-from kartwheel.scheduling import LocalScheduler, WorkerSchedulerFactory
+from kartwheel._luigi.scheduling import LocalScheduler, WorkerSchedulerFactory
 
 RUNS: list[str] = []
 

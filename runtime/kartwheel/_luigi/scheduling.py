@@ -4,6 +4,7 @@ luigi's local scheduler answers every "what runs next?" by pruning, counting and
 graph: quadratic in the number of tasks. `LocalScheduler` keeps a ready queue instead, for the case
 luigi itself treats as simple (one worker, no resources, no batching, not paused), and hands every
 other case, and the final "nothing left" answer, to luigi's code. A central `luigid` is untouched.
+`[kartwheel] fast_scheduler = false` hands scheduling back to luigi's own scheduler and result queue.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
-from . import log_writer
-from .seed import import_seed_methods
-from .writer_lock import run_under_lock
+from .. import log_writer, settings
+from ..progress import CountingScheduler, Counts
+from ..seed import import_seed_methods
+from ..writer_lock import run_under_lock
 
 __all__ = ["WorkerSchedulerFactory", "deep_graphs"]
 
@@ -78,7 +80,8 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         self._state = _TaskState(self._config.state_path)
         self._state._metrics_collector = collector
         make = self._make_task
-        self._make_task = lambda **task_kwargs: _TaskRecipe(make, task_kwargs)
+        # luigi types _make_task as the partial it builds; _TaskState accepts this recipe in its place.
+        self._make_task = lambda **task_kwargs: _TaskRecipe(make, task_kwargs)  # type: ignore[assignment]
         self._dependents: dict[str, set[str]] = collections.defaultdict(set)
         self._ready: list[tuple[int, float, str]] = []  # (-priority, time, id): luigi's order
         self._stale = True  # the ready queue must be rebuilt from the task table
@@ -101,6 +104,8 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         reply = super().add_task(
             task_id=task_id, status=status, deps=deps, new_deps=new_deps, resources=resources, **kwargs
         )
+        if task_id is None:
+            return reply  # luigi has nothing to schedule without an id
         self._uses_resources = self._uses_resources or bool(resources)
         for dep in list(deps or ()) + list(new_deps or ()):
             self._dependents[dep].add(task_id)
@@ -261,11 +266,15 @@ class Worker(luigi.worker.Worker):
         self._outer_usr1 = _usr1_handler()
         super().__init__(*args, **kwargs)
         self._in_process = (
-            self.worker_processes <= 1 and not self._config.force_multiprocessing and not self._config.timeout
+            settings.current().fast_scheduler
+            and self.worker_processes <= 1
+            and not self._config.force_multiprocessing
+            and not self._config.timeout
         )
         if self._in_process:
             self._task_result_queue.close()
-            self._task_result_queue = _InProcessQueue()
+            # luigi types the queue as multiprocessing's; the worker uses only put, get and close.
+            self._task_result_queue = _InProcessQueue()  # type: ignore[assignment]
 
     def __exit__(self, *exc: object) -> bool:
         """luigi's clean-up; then give SIGUSR1 back, which luigi leaves pointing at this worker, and so
@@ -320,13 +329,34 @@ def _usr1_handler() -> Any:
 
 
 class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):
-    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid."""
+    """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid.
 
-    def create_local_scheduler(self) -> LocalScheduler:
+    luigi asks for the scheduler first, within the run's command line: the `[kartwheel]` settings are
+    read then (config and `--kartwheel-*` options), for the whole build. With `count=True` the worker
+    talks to its scheduler through a `CountingScheduler`, whose counts `counts()` returns (None before
+    the worker exists).
+    """
+
+    def __init__(self, count: bool = False) -> None:
+        self.count = count
+        self.counter: CountingScheduler | None = None
+
+    def create_local_scheduler(self) -> luigi.scheduler.Scheduler:
+        if not settings.refresh().fast_scheduler:
+            return super().create_local_scheduler()
         return LocalScheduler()
 
+    def create_remote_scheduler(self, url: str) -> Any:
+        settings.refresh()
+        return super().create_remote_scheduler(url)
+
     def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> Worker:
+        if self.count:
+            scheduler = self.counter = CountingScheduler(scheduler)
         return Worker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+
+    def counts(self) -> Counts | None:
+        return self.counter.counts() if self.counter is not None else None
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ import weakref
 import kartwheel
 import luigi
 import pytest
+from kartwheel._luigi.scheduling import WorkerSchedulerFactory
 
 
 class Listed(kartwheel.TaskOnKart):
@@ -92,12 +93,22 @@ def test_missing_parameters_are_still_luigis_error():
         Listed()
 
 
-def test_a_build_gives_sigusr1_back_and_lets_its_worker_go(workspace):
+def test_a_build_gives_sigusr1_back_and_lets_its_worker_go(workspace, monkeypatch):
+    workers = []
+    create_worker = WorkerSchedulerFactory.create_worker
+
+    def recording(self, *args, **kwargs):
+        worker = create_worker(self, *args, **kwargs)
+        workers.append(weakref.ref(worker))
+        return worker
+
+    monkeypatch.setattr(WorkerSchedulerFactory, "create_worker", recording)
     before = signal.getsignal(signal.SIGUSR1)
     assert kartwheel.build(Listed(values=[4, 2], workspace_directory=workspace)) == [4, 2]
     assert signal.getsignal(signal.SIGUSR1) == before
     gc.collect()
-    assert not [obj for obj in gc.get_objects() if isinstance(obj, luigi.worker.Worker)]
+    assert len(workers) == 1
+    assert workers[0]() is None  # this build's worker, whatever other tests left behind
 
 
 def test_tasks_are_released_before_the_interpreter_shuts_down(tmp_path):

@@ -1,0 +1,67 @@
+"""The gates every change passes: lint, formatting, types, then the test suite three times.
+
+The suite runs in its declared order, then with kartwheel's fast paths switched off (luigi's own
+scheduler, logs written inline: `tests/fast_paths_off.cfg`), then in a random order (its seed is
+printed; rerun with `pytest --random-order-seed=N`). `python scripts/check.py` runs them
+all and exits non-zero on the first finding; `--tests-only` skips lint and types; `--quick` runs the
+suite once. A run that collects no test counts as a failure, so a broken collection never passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# pytest's exit code when it collected no test at all.
+NO_TESTS_COLLECTED = 5
+
+STATIC_GATES = [
+    ("lint", ["ruff", "check", "."]),
+    ("format", ["ruff", "format", "--check", "."]),
+    ("types", ["mypy"]),
+]
+
+
+TEST_RUNS = [
+    ("tests", [], {}),
+    # The runtime's tests only: the template's tests generate projects, which the switches do not touch.
+    ("tests, fast paths off", ["tests/runtime"], {"LUIGI_CONFIG_PATH": str(ROOT / "tests" / "fast_paths_off.cfg")}),
+    ("tests, random order", ["--random-order"], {}),  # modules in a random order, and tests within each
+]
+
+
+def _run(name: str, command: list[str], env: dict[str, str] | None = None) -> int:
+    shown = " ".join(f"{key}={value}" for key, value in (env or {}).items())
+    print(f"== {name}: {shown + ' ' if shown else ''}{' '.join(command)}", flush=True)
+    code = subprocess.call(command, cwd=ROOT, env={**os.environ, **(env or {})})
+    if code == NO_TESTS_COLLECTED and command[:3] == [sys.executable, "-m", "pytest"]:
+        print(f"== {name}: pytest collected no tests; that is a failure here", flush=True)
+    elif code != 0:
+        print(f"== {name}: failed (exit code {code})", flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tests-only", action="store_true", help="run the test suite only, not lint or types")
+    parser.add_argument("--quick", action="store_true", help="run the test suite once, in its declared order")
+    options = parser.parse_args(argv)
+    steps = (
+        [] if options.tests_only else [(name, [sys.executable, "-m", *command], {}) for name, command in STATIC_GATES]
+    )
+    runs = TEST_RUNS[:1] if options.quick else TEST_RUNS
+    steps += [(name, [sys.executable, "-m", "pytest", *args], env) for name, args, env in runs]
+    for name, command, env in steps:
+        if _run(name, command, env) != 0:
+            return 1
+    print("== every gate passed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
