@@ -248,9 +248,7 @@ def _verdict(argv: list[str], worker: luigi.worker.Worker, codes: object) -> tup
     with CmdlineParser.global_instance(argv), deep_graphs():
         summary = luigi.execution_summary._summary_dict(worker)
         root_task = luigi.execution_summary._root_task(worker)
-        scheduler = worker._scheduler
-        if isinstance(scheduler, CountingScheduler):
-            scheduler = scheduler._scheduler
+        scheduler = CountingScheduler.unwrapped(worker._scheduler)
         remote = isinstance(scheduler, luigi.rpc.RemoteScheduler)
         complete_here = root_task in summary["completed"] or root_task in summary["already_done"]
         graph = scheduler_graph(scheduler, root_task) if remote or not complete_here else None

@@ -57,6 +57,11 @@ class CountingScheduler:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._scheduler, name)
 
+    @staticmethod
+    def unwrapped(scheduler: Any) -> Any:
+        """The scheduler behind `scheduler`, if it counts; `scheduler` itself otherwise."""
+        return scheduler._scheduler if isinstance(scheduler, CountingScheduler) else scheduler
+
     def add_task(self, *args: Any, **kwargs: Any) -> Any:
         reply = self._scheduler.add_task(*args, **kwargs)
         task_id = kwargs.get("task_id", args[0] if args else None)

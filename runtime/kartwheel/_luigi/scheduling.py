@@ -294,7 +294,8 @@ class Worker(luigi.worker.Worker):
         """On luigid, stay while other workers run tasks of this graph (and a few polls more while tasks
         are pending), so that the exit code can say whether the root got done. luigi's own rule on the
         local scheduler, or when `[core] worker-keep-alive` is configured."""
-        if self._config.keep_alive or self._assistant or not isinstance(self._scheduler, luigi.rpc.RemoteScheduler):
+        remote = isinstance(CountingScheduler.unwrapped(self._scheduler), luigi.rpc.RemoteScheduler)
+        if self._config.keep_alive or self._assistant or not remote:
             return super()._keep_alive(get_work_response)
         if get_work_response.running_tasks:
             self._idle_polls = 0
