@@ -5,6 +5,10 @@
 fast_scheduler = true        # false: luigi's own local scheduler and worker result queue
 log_helper_process = true    # false: every log is written inline by the worker
 supplementary_logs = true    # false: no files under <workspace>/log/ (get_task_log() & co. then raise)
+progress = true              # false: no progress line during a run (also --no-progress)
+progress_seconds = 5         # seconds between plain progress lines when output is not a terminal
+endpoint_url = http://minio:9000                      # an S3-compatible server for s3:// workspaces
+storage_options = {"client_kwargs": {"region_name": "eu-west-1"}}   # fsspec options, as JSON
 ```
 
 Settings are read when a build or run starts (`refresh()`), not for every task: reading a luigi config
@@ -38,6 +42,14 @@ class KartwheelSettings(luigi.Config):
         default=True,
         description="Write the logs under <workspace>/log/ after each successful task; false writes none.",
     )
+
+    # Read where they are used (plan_command.py, storage_options.py), declared here so that luigi knows them.
+    progress = ExplicitBoolParameter(default=True, description="Show a progress line during a run.")
+    progress_seconds = luigi.OptionalFloatParameter(
+        default=None, description="Seconds between plain progress lines when output is not a terminal."
+    )
+    endpoint_url = luigi.OptionalParameter(default=None, description="The S3-compatible server of s3:// workspaces.")
+    storage_options = luigi.OptionalParameter(default=None, description="fsspec storage options, as a JSON object.")
 
     @classmethod
     def get_task_family(cls) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ import luigi
 from luigi.task import flatten
 
 from ._luigi.per_class import per_class
-from .errors import KartwheelError, TaskParameterError
+from .errors import ConfigWarning, KartwheelError, TaskParameterError
 from .parameters import ExplicitBoolParameter, FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
 
 __all__ = ["KartSettings", "checked_run", "complete_check_skipped"]
@@ -70,6 +71,17 @@ class KartSettings:
             raise TaskParameterError(
                 f"{type(self).__name__}: should_lock_run=True needs both redis_host and redis_port "
                 f"(got redis_host={self.redis_host!r}, redis_port={self.redis_port!r})"
+            )
+        if self.should_lock_run and not type(self).__dict__.get("_kartwheel_warned_redis"):
+            type(self)._kartwheel_warned_redis = True
+            warnings.warn(
+                ConfigWarning(
+                    f"{type(self).__name__}: should_lock_run uses no redis server here: every task already runs "
+                    "under kartwheel's writer lock (a lock file beside its output, or an S3 lease), which keeps "
+                    f"two processes from running it at once; redis at {self.redis_host}:{self.redis_port} is not "
+                    "contacted"
+                ),
+                stacklevel=2,
             )
 
     # -- graph ----------------------------------------------------------------------------------------
