@@ -1,10 +1,10 @@
-"""The gates every change passes: lint, formatting, types, then the test suite three times.
+"""The gates every change passes: lint, formatting, types, then the test suite twice.
 
-The suite runs in its declared order, then with kartwheel's fast paths switched off (luigi's own
-scheduler, logs written inline: `tests/fast_paths_off.cfg`), then in a random order (its seed is
-printed; rerun with `pytest --random-order-seed=N`). `python scripts/check.py` runs them
-all and exits non-zero on the first finding; `--tests-only` skips lint and types; `--quick` runs the
-suite once. A run that collects no test counts as a failure, so a broken collection never passes.
+The whole suite runs in a random order (its seed is printed; rerun with `pytest --random-order-seed=N`),
+then the runtime's tests run again with kartwheel's fast paths switched off (luigi's own scheduler, logs
+written inline: `tests/fast_paths_off.cfg`). `python scripts/check.py` runs them all and exits non-zero
+on the first finding; `--tests-only` skips lint and types; `--quick` runs the suite once, in its declared
+order. A run that collects no test counts as a failure, so a broken collection never passes.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ STATIC_GATES = [
 ]
 
 
+QUICK_RUN = ("tests", [], {})
 TEST_RUNS = [
-    ("tests", [], {}),
+    ("tests, random order", ["--random-order"], {}),  # modules in a random order, and tests within each
     # The runtime's tests only: the template's tests generate projects, which the switches do not touch.
     ("tests, fast paths off", ["tests/runtime"], {"LUIGI_CONFIG_PATH": str(ROOT / "tests" / "fast_paths_off.cfg")}),
-    ("tests, random order", ["--random-order"], {}),  # modules in a random order, and tests within each
 ]
 
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = (
         [] if options.tests_only else [(name, [sys.executable, "-m", *command], {}) for name, command in STATIC_GATES]
     )
-    runs = TEST_RUNS[:1] if options.quick else TEST_RUNS
+    runs = [QUICK_RUN] if options.quick else TEST_RUNS
     steps += [(name, [sys.executable, "-m", "pytest", *args], env) for name, args, env in runs]
     for name, command, env in steps:
         if _run(name, command, env) != 0:
