@@ -198,3 +198,8 @@ class ZonedDateSecondParameter(luigi.Parameter[datetime.datetime]):
         if not isinstance(value, datetime.datetime):
             raise TaskParameterError(f"ZonedDateSecondParameter takes a datetime, got {type(value).__name__}")
         return value.replace(microsecond=0)
+
+
+def setting(parameter_class: type, default: Any, description: str) -> Any:
+    """A task setting: a parameter with a default that is never part of the hash nor positional."""
+    return parameter_class(default=default, significant=False, positional=False, description=description)

@@ -13,7 +13,7 @@ from .errors import WorkspaceEscapeError
 from .file_processor import FeatherFileProcessor
 from .formats import FileFormat, resolve
 from .model_target import LargeDataFrameProcessor, ModelFormat
-from .parameters import ExplicitBoolParameter
+from .parameters import ExplicitBoolParameter, setting
 from .storage import Storage, storage_for
 from .target import KartTarget
 
@@ -23,23 +23,16 @@ __all__ = ["TargetFactory"]
 class TargetFactory:
     """Targets inside the task's workspace, named with its hash."""
 
-    store_index_in_feather = ExplicitBoolParameter(
-        default=True,
-        significant=False,
-        positional=False,
-        description="Keep a DataFrame's index in .feather outputs (in a column) and restore it on load.",
+    store_index_in_feather = setting(
+        ExplicitBoolParameter,
+        True,
+        "Keep a DataFrame's index in .feather outputs (in a column) and restore it on load.",
     )
-    fail_on_empty_dump = ExplicitBoolParameter(
-        default=False,
-        significant=False,
-        positional=False,
-        description="Fail when the task dumps an empty DataFrame.",
-    )
-    local_temporary_directory = luigi.Parameter(
-        default="./resources/tmp/",
-        significant=False,
-        positional=False,
-        description="Where model targets unpack and pack their files (each in a fresh folder of its own).",
+    fail_on_empty_dump = setting(ExplicitBoolParameter, False, "Fail when the task dumps an empty DataFrame.")
+    local_temporary_directory = setting(
+        luigi.Parameter,
+        "./resources/tmp/",
+        "Where model targets unpack and pack their files (each in a fresh folder of its own).",
     )
 
     def make_target(

@@ -20,7 +20,7 @@ from .fresh_defaults import rebuilt
 from .lifecycle import RunState
 from .logs import log_file_name, read_log
 from .pandas_type_config import check_before_dump
-from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter, setting
 from .seed import DEFAULT_SEED_METHODS
 from .target import KartTarget, load_targets
 from .target_factory import TargetFactory
@@ -43,47 +43,20 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
     own is a wrapper: its outputs are its requirements' outputs, and it is done when they are.
     """
 
-    workspace_directory = luigi.Parameter(
-        default="./resources",
-        significant=False,
-        positional=False,
-        description="Where outputs and logs are written: a path, or a URL with kartwheel[remote].",
+    workspace_directory = setting(
+        luigi.Parameter, "./resources", "Where outputs and logs are written: a path, or a URL with kartwheel[remote]."
     )
-    rerun = FlagParameter(
-        default=False,
-        significant=False,
-        positional=False,
-        description="Remove this task's outputs and run it again, even though they exist.",
+    rerun = setting(FlagParameter, False, "Remove this task's outputs and run it again, even though they exist.")
+    strict_check = setting(FlagParameter, False, "Count the task complete only while its inputs exist too.")
+    modification_time_check = setting(
+        FlagParameter, False, "Count the task incomplete when an input is newer than its outputs."
     )
-    strict_check = FlagParameter(
-        default=False,
-        significant=False,
-        positional=False,
-        description="Count the task complete only while its inputs exist too.",
+    significant = setting(FlagParameter, True, "False leaves this task out of the hash of the tasks it is given to.")
+    fix_random_seed_methods = setting(
+        luigi.ListParameter, DEFAULT_SEED_METHODS, "Functions called with the task's seed before run, e.g. random.seed."
     )
-    modification_time_check = FlagParameter(
-        default=False,
-        significant=False,
-        positional=False,
-        description="Count the task incomplete when an input is newer than its outputs.",
-    )
-    significant = FlagParameter(
-        default=True,
-        significant=False,
-        positional=False,
-        description="False leaves this task out of the hash of the tasks it is given to.",
-    )
-    fix_random_seed_methods = luigi.ListParameter(
-        default=DEFAULT_SEED_METHODS,
-        significant=False,
-        positional=False,
-        description="Functions called with the task's seed before run, e.g. random.seed.",
-    )
-    fix_random_seed_value = luigi.OptionalIntParameter(
-        default=None,
-        significant=False,
-        positional=False,
-        description="The seed; by default one derived from the task's hash.",
+    fix_random_seed_value = setting(
+        luigi.OptionalIntParameter, None, "The seed; by default one derived from the task's hash."
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -18,7 +18,13 @@ from luigi.task import flatten
 
 from ._luigi.per_class import per_class
 from .errors import ConfigWarning, KartwheelError, TaskParameterError
-from .parameters import ExplicitBoolParameter, FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter
+from .parameters import (
+    ExplicitBoolParameter,
+    FlagParameter,
+    ListTaskInstanceParameter,
+    TaskInstanceParameter,
+    setting,
+)
 
 __all__ = ["KartSettings", "checked_run", "complete_check_skipped"]
 
@@ -28,37 +34,33 @@ __all__ = ["KartSettings", "checked_run", "complete_check_skipped"]
 _rerun_requested = False
 
 
-def _setting(parameter_class: type, default: Any, description: str) -> Any:
-    return parameter_class(default=default, significant=False, positional=False, description=description)
-
-
 class KartSettings:
     """The settings gokart documents on every task, and the methods built on a task's parameters."""
 
-    serialized_task_definition_check = _setting(
+    serialized_task_definition_check = setting(
         FlagParameter, False, "Add the source of the task's class to its hash, so that editing the class reruns it."
     )
-    delete_unnecessary_output_files = _setting(
+    delete_unnecessary_output_files = setting(
         FlagParameter,
         False,
         "On the command line: delete the workspace's outputs that no task of this graph needs, and exit.",
     )
-    complete_check_at_run = _setting(
+    complete_check_at_run = setting(
         ExplicitBoolParameter, True, "Skip run() when the outputs appeared since the task was scheduled."
     )
-    cache_unique_id = _setting(
+    cache_unique_id = setting(
         ExplicitBoolParameter,
         True,
         "Accepted for ported code: a hash is kept until the configuration may have changed (build, run, "
         "add_config recompute it), so it is never stale either way.",
     )
-    should_dump_supplementary_log_files = _setting(
+    should_dump_supplementary_log_files = setting(
         ExplicitBoolParameter, True, "Write the logs under <workspace>/log/ after a successful run."
     )
-    redis_host = _setting(luigi.OptionalParameter, None, "Host of the redis server for run locks.")
-    redis_port = _setting(luigi.OptionalIntParameter, None, "Port of the redis server for run locks.")
-    redis_timeout = _setting(luigi.IntParameter, 180, "Seconds after which a redis run lock expires.")
-    should_lock_run = _setting(
+    redis_host = setting(luigi.OptionalParameter, None, "Host of the redis server for run locks.")
+    redis_port = setting(luigi.OptionalIntParameter, None, "Port of the redis server for run locks.")
+    redis_timeout = setting(luigi.IntParameter, 180, "Seconds after which a redis run lock expires.")
+    should_lock_run = setting(
         ExplicitBoolParameter, False, "Hold a redis lock around run() (needs redis_host and redis_port)."
     )
 
