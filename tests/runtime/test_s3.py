@@ -17,6 +17,8 @@ from pathlib import Path
 import luigi
 import pytest
 
+from tests.runtime.processes import run_together
+
 pytest.importorskip("s3fs", reason="the s3 tests need `pip install 'kartwheel[s3]'`")
 moto_server = pytest.importorskip("moto.server", reason="the s3 tests need `pip install 'moto[server]'`")
 import boto3  # noqa: E402
@@ -221,14 +223,7 @@ def project(tmp_path: Path, endpoint: str, bucket: str) -> Path:
 
 def test_two_writers_of_one_task_write_it_once(project, client, bucket):
     command = [sys.executable, "pipeline.py", "Big", "--local-scheduler", "--no-lock"]
-    processes = []
-    for number in range(2):  # log files, not pipes: a pipe read late can fill up and block its writer
-        with open(project / f"run{number}.log", "w") as log:
-            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
-    for number, process in enumerate(processes):
-        process.wait(timeout=120)
-        stderr = (project / f"run{number}.log").read_text()
-        assert process.returncode == 0, stderr
+    run_together(command, project)
     assert len(list((project / "markers").iterdir())) == 1
     stored = keys(client, bucket)
     assert len([key for key in stored if key.startswith("resources/__main__/Big_")]) == 1

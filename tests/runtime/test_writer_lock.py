@@ -16,6 +16,8 @@ from kartwheel import leftovers
 from kartwheel.storage import LocalStorage
 from kartwheel.writer_lock import fcntl_lock
 
+from tests.runtime.processes import run_together
+
 PIPELINE = textwrap.dedent("""
     import os
     import time
@@ -71,14 +73,7 @@ def runs(project: Path) -> collections.Counter:
 
 def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     command = [sys.executable, "pipeline.py", "Total", "--local-scheduler", "--no-lock"]
-    processes = []
-    for number in range(2):  # log files, not pipes: a pipe read late can fill up and block its writer
-        with open(project / f"run{number}.log", "w") as log:
-            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
-    for number, process in enumerate(processes):
-        process.wait(timeout=120)
-        stderr = (project / f"run{number}.log").read_text()
-        assert process.returncode == 0, stderr
+    for stderr in run_together(command, project):
         assert "root complete: 7 tasks" in stderr.strip().splitlines()[-1]
     assert runs(project) == {**{f"Part{i}": 1 for i in range(6)}, "Total": 1}
     left = [path.name for path in (project / "resources").rglob("*") if ".tmp-" in path.name or path.suffix == ".lock"]
