@@ -15,6 +15,10 @@ class MissingDependencyError(KartwheelError, ImportError):
     """Raised when a format or `kartwheel new` needs an optional library that is not installed."""
 
 
+class RunLockError(KartwheelError, ConnectionError):
+    """Raised when the redis server holding run locks (`should_lock_run`) cannot be reached; the task does not run."""
+
+
 class DumpError(KartwheelError, TypeError):
     """Raised when an object cannot be written in the format its target asks for."""
 

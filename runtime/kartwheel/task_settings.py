@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ import luigi
 from luigi.task import flatten
 
 from ._luigi.per_class import per_class
-from .errors import ConfigWarning, KartwheelError, TaskParameterError
+from .errors import KartwheelError, ParameterValueError, TaskParameterError
 from .parameters import (
     ExplicitBoolParameter,
     FlagParameter,
@@ -59,9 +58,14 @@ class KartSettings:
     )
     redis_host = setting(luigi.OptionalParameter, None, "Host of the redis server for run locks.")
     redis_port = setting(luigi.OptionalIntParameter, None, "Port of the redis server for run locks.")
-    redis_timeout = setting(luigi.IntParameter, 180, "Seconds after which a redis run lock expires.")
+    redis_timeout = setting(
+        luigi.IntParameter, 180, "Seconds after which the redis run lock of a dead holder expires (renewed while held)."
+    )
     should_lock_run = setting(
-        ExplicitBoolParameter, False, "Hold a redis lock around run() (needs redis_host and redis_port)."
+        ExplicitBoolParameter,
+        False,
+        "Hold a lock on a redis server around run(), so that machines sharing no folder lock run a task once "
+        "(needs redis_host and redis_port, and `pip install 'kartwheel[redis]'`).",
     )
 
     def _init_settings(self) -> None:
@@ -74,17 +78,15 @@ class KartSettings:
                 f"{type(self).__name__}: should_lock_run=True needs both redis_host and redis_port "
                 f"(got redis_host={self.redis_host!r}, redis_port={self.redis_port!r})"
             )
-        if self.should_lock_run and not type(self).__dict__.get("_kartwheel_warned_redis"):
-            type(self)._kartwheel_warned_redis = True
-            warnings.warn(
-                ConfigWarning(
-                    f"{type(self).__name__}: should_lock_run uses no redis server here: every task already runs "
-                    "under kartwheel's writer lock (a lock file beside its output, or an S3 lease), which keeps "
-                    f"two processes from running it at once; redis at {self.redis_host}:{self.redis_port} is not "
-                    "contacted"
-                ),
-                stacklevel=2,
-            )
+        if self.should_lock_run:
+            if self.redis_timeout < 1:
+                raise ParameterValueError(
+                    f"{type(self).__name__}: redis_timeout is the number of seconds after which the run lock of "
+                    f"a dead holder expires; give 1 or more (got {self.redis_timeout})"
+                )
+            from .redis_lock import require_client
+
+            require_client()
 
     # -- graph ----------------------------------------------------------------------------------------
 

@@ -3,7 +3,10 @@
 Two processes that would run the same task at once (two `--local-scheduler` runs on one workspace, or a
 task luigid handed out again) run it once: the second waits for the lock, finds the outputs complete and
 skips the run. A POSIX folder uses an `fcntl` lock on `<output>.lock` (released by the kernel when its
-holder dies, also on NFS); S3 a conditional-write lease (see s3.py).
+holder dies, also on NFS); S3 a conditional-write lease (see s3.py). A task with should_lock_run also
+takes a lease on its redis server first (see redis_lock.py), which reaches machines that share no such
+lock; the storage's own lock is still taken inside it, so that a process configured without redis is kept
+apart too.
 """
 
 from __future__ import annotations
@@ -68,13 +71,29 @@ def _open(path: str) -> int:
 
 
 def _lock_for(task: Any) -> contextlib.AbstractContextManager[bool] | None:
-    """The task's writer lock, beside its first output (None: no output of ours to lock)."""
+    """The task's writer lock, beside its first output (None: no output of ours to lock), inside its
+    redis lock when it sets should_lock_run."""
     from .target import KartTarget
 
     targets = sorted((target for target in flatten(task.output()) if isinstance(target, KartTarget)), key=str)
     if not targets:
         return None
-    return targets[0].storage.writer_lock(f"{targets[0].path}.lock")
+    storage_lock = targets[0].storage.writer_lock(f"{targets[0].path}.lock")
+    if not getattr(task, "should_lock_run", False):
+        return storage_lock
+    from .redis_lock import lock_key, redis_lock
+
+    outer = redis_lock(task.redis_host, task.redis_port, task.redis_timeout, lock_key(targets[0].path))
+    return _nested(outer, storage_lock)
+
+
+@contextlib.contextmanager
+def _nested(
+    outer: contextlib.AbstractContextManager[bool], inner: contextlib.AbstractContextManager[bool]
+) -> Iterator[bool]:
+    """Hold `outer`, then `inner` (always in this order, so two holders never wait for each other)."""
+    with outer as waited_outer, inner as waited_inner:
+        yield waited_outer or waited_inner
 
 
 def run_under_lock(task: Any, run: Callable[[], Any]) -> Any:
