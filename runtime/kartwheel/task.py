@@ -14,6 +14,7 @@ from luigi.task import flatten
 from . import lifecycle
 from ._luigi.construction import OnceRegister
 from ._luigi.per_class import per_class
+from ._luigi.task_id import workspace_task_id
 from ._luigi.task_overrides import TaskOverrides
 from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError
 from .fresh_defaults import rebuilt
@@ -61,6 +62,8 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # luigi's id names the task to a scheduler; with the workspace in it, one luigid serves many workspaces.
+        self.task_id = workspace_task_id(self.task_id, str(self.workspace_directory))
         self._given = (args, kwargs)
         self._init_settings()
         self._rerun_pending = bool(self.rerun)

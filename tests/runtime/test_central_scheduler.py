@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import select
 import socket
 import subprocess
 import sys
@@ -13,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.runtime.luigid import Luigid
 
 PIPELINE = textwrap.dedent("""
     import os
@@ -49,38 +50,15 @@ PIPELINE = textwrap.dedent("""
 """)
 
 
-# luigid's own server (luigi.server.app) on a socket bound to port 0; the port is printed once listening.
-LUIGID = """
-import sys
-import luigi.scheduler, luigi.server, tornado.httpserver, tornado.ioloop, tornado.netutil
-
-scheduler = luigi.scheduler.Scheduler(state_path=sys.argv[1])
-sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-tornado.httpserver.HTTPServer(luigi.server.app(scheduler)).add_sockets(sockets)
-print(sockets[0].getsockname()[1], flush=True)
-tornado.ioloop.IOLoop.current().start()
-"""
-
-
 @pytest.fixture
 def luigid(tmp_path: Path) -> Iterator[int]:
     """A central scheduler on 127.0.0.1, on the port it bound (no race for a free one), stopped after the test."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", LUIGID, str(tmp_path / "luigid.state")],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    server = Luigid(tmp_path)
+    server.start()
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 60)
-        line = process.stdout.readline() if ready else ""
-        if not line.strip().isdigit():
-            process.kill()
-            pytest.fail(f"luigid did not start: {line!r} {process.communicate(timeout=10)[1]}")
-        yield int(line)
+        yield server.port
     finally:
-        process.terminate()
-        process.communicate(timeout=10)
+        server.stop()
 
 
 @pytest.fixture
@@ -115,6 +93,27 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
     [total] = (tmp_path / "resources" / "__main__").glob("Total_*.pkl")
     assert total.stat().st_size > 0
     assert not list((tmp_path / "resources").rglob("*.tmp-*")), "no temporary file is left behind"
+
+
+def test_two_projects_on_one_luigid_each_build_their_own_workspace(tmp_path, luigid):
+    """The same tasks in two workspaces are different tasks to luigid: each project runs all of its own."""
+    projects = [tmp_path / "alice", tmp_path / "bob"]
+    for project in projects:
+        project.mkdir()
+        (project / "pipeline.py").write_text(PIPELINE)
+        (project / "markers").mkdir()
+    command = [sys.executable, "pipeline.py", "Total", "--workers", "2", "--no-lock"]
+    command += ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
+    processes = []
+    for project in projects:
+        with open(project / "run.log", "w") as log:
+            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
+    codes = [process.wait(timeout=120) for process in processes]
+    for project, code in zip(projects, codes, strict=True):
+        assert code == 0, (project / "run.log").read_text()
+        runs = collections.Counter(marker.name.split("-")[0] for marker in (project / "markers").iterdir())
+        assert runs == {**{f"Part{i}": 1 for i in range(12)}, "Total": 1}, project.name
+        assert len(list((project / "resources" / "__main__").glob("*.pkl"))) == 13
 
 
 def test_without_a_reachable_scheduler_the_run_fails_fast_in_one_line(tmp_path, closed_port):

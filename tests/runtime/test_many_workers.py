@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.runtime.luigid import Luigid
 
 # A diamond graph of 50 tasks: 25 leaves, 24 joins each over two neighbouring leaves, one root over the joins.
 PIPELINE = textwrap.dedent("""
@@ -84,48 +85,6 @@ LUIGI_CONFIG = textwrap.dedent("""
 """)
 
 
-class Luigid:
-    """luigid on a free port of 127.0.0.1, restartable on the same port; stopped by the fixture."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = 0
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        for _ in range(5):  # a port found free can be taken before luigid binds it: try another
-            port = self.port or _free_port()
-            command = [sys.executable, "-c", "import luigi.cmdline; luigi.cmdline.luigid()", "--address", "127.0.0.1"]
-            command += ["--port", str(port), "--state-path", str(self.folder / "luigid.state")]
-            self.process = subprocess.Popen(
-                command,
-                env={**os.environ, "LUIGI_CONFIG_PATH": str(self.folder / "luigi.cfg")},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            deadline = time.monotonic() + 30
-            while self.process.poll() is None and time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    self.port = port
-                    return
-                except OSError:
-                    time.sleep(0.05)
-            self.stop()
-        pytest.fail("luigid did not start")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=10)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / "pipeline.py").write_text(PIPELINE)
@@ -136,7 +95,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def luigid(project: Path) -> Iterator[Luigid]:
-    server = Luigid(project)
+    server = Luigid(project, config=project / "luigi.cfg")
     server.start()
     try:
         yield server
