@@ -15,7 +15,7 @@ from typing import IO, Any
 from .errors import DumpError, LoadError
 from .formats import FileFormat, _require
 from .storage import storage_for
-from .target import KartTarget, _location, with_unique_id
+from .target import ModelTarget, _location, with_unique_id
 
 __all__ = ["LargeDataFrameProcessor", "ModelFormat", "make_model_target"]
 
@@ -87,14 +87,14 @@ def make_model_target(
     save_function: Callable[[Any, str], Any],
     load_function: Callable[[str], Any] | None,
     unique_id: str | None = None,
-) -> KartTarget:
+) -> ModelTarget:
     """A `.zip` target at `file_path` holding a model saved by `save_function` and read by `load_function`."""
     file_path = os.fspath(file_path)
     if not file_path.endswith(".zip"):
         raise ValueError(f"a model target is a zip file; name it '....zip', got {file_path!r}")
     file_path = with_unique_id(file_path, unique_id)
     file_format = ModelFormat(save_function, load_function, temporary_directory)
-    return KartTarget(file_path, file_format, storage_for(_location(file_path)))
+    return ModelTarget(file_path, file_format, storage_for(_location(file_path)))
 
 
 class LargeDataFrameProcessor:

@@ -18,6 +18,9 @@ __all__ = [
     "KartTarget",
     "LargeDataFrameProcessor",
     "ModelFormat",
+    "ModelTarget",
+    "SingleFileTarget",
+    "TargetOnKart",
     "TargetPath",
     "load_targets",
     "make_model_target",
@@ -38,7 +41,28 @@ class TargetPath(str):
 _UNWRITABLE = (TypeError, ValueError, AttributeError, RecursionError, pickle.PicklingError)
 
 
-class KartTarget(luigi.Target):
+class TargetOnKart(luigi.Target):
+    """What every target a task writes offers (gokart's name, for type hints and `isinstance`)."""
+
+    path: TargetPath  # a str that is also callable, as gokart's `path()`
+
+    def exists(self) -> bool:
+        raise NotImplementedError
+
+    def load(self) -> Any:
+        raise NotImplementedError
+
+    def dump(self, obj: Any) -> None:
+        raise NotImplementedError
+
+    def remove(self) -> None:
+        raise NotImplementedError
+
+    def last_modification_time(self) -> datetime:
+        raise NotImplementedError
+
+
+class KartTarget(TargetOnKart):
     """A file in a workspace; `str()` is its path, stable, as luigi's retry bookkeeping needs."""
 
     def __init__(self, path: str, file_format: FileFormat, storage: Storage, producer: object = None) -> None:
@@ -88,13 +112,21 @@ class KartTarget(luigi.Target):
         return str.__str__(self.path)
 
     def __repr__(self) -> str:
-        return f"KartTarget({self.path!r})"
+        return f"{type(self).__name__}({self.path!r})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, KartTarget) and other.path == self.path
 
     def __hash__(self) -> int:
         return hash(self.path)
+
+
+class SingleFileTarget(KartTarget):
+    """A target holding one object in one file (`make_target`)."""
+
+
+class ModelTarget(KartTarget):
+    """A `.zip` holding a model saved and loaded by the user's functions (`make_model_target`)."""
 
 
 def load_targets(targets: Any) -> Any:
@@ -127,7 +159,7 @@ def make_target(
     file_path = with_unique_id(os.fspath(file_path), unique_id)
     if processor is None:
         processor = make_file_processor(file_path, store_index_in_feather=store_index_in_feather)
-    return KartTarget(file_path, processor, storage_for(_location(file_path)))
+    return SingleFileTarget(file_path, processor, storage_for(_location(file_path)))
 
 
 def _location(file_path: str) -> str:

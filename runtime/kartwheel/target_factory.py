@@ -15,7 +15,7 @@ from .formats import FileFormat, resolve
 from .model_target import LargeDataFrameProcessor, ModelFormat
 from .parameters import ExplicitBoolParameter, setting
 from .storage import Storage, storage_for
-from .target import KartTarget
+from .target import KartTarget, ModelTarget, SingleFileTarget
 
 __all__ = ["TargetFactory"]
 
@@ -80,7 +80,8 @@ class TargetFactory:
     def _workspace_target(self, stem: str, suffix: str, use_unique_id: bool, file_format: FileFormat) -> KartTarget:
         relative = f"{stem}_{self.make_unique_id()}{suffix}" if use_unique_id else f"{stem}{suffix}"
         workspace = str(self.workspace_directory)
-        return KartTarget(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
+        kind = ModelTarget if isinstance(file_format, ModelFormat) else SingleFileTarget
+        return kind(Storage.join(workspace, relative), file_format, storage_for(workspace), producer=self)
 
     def _inside_workspace(self, relative_file_path: str) -> str:
         path = str(relative_file_path).replace("\\", "/")

@@ -16,14 +16,14 @@ from ._luigi.construction import OnceRegister
 from ._luigi.per_class import per_class
 from ._luigi.task_id import workspace_task_id
 from ._luigi.task_overrides import TaskOverrides
-from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError
+from .errors import DynamicDependencyWarning, EmptyDumpError, KartwheelError, RequiresError
 from .fresh_defaults import rebuilt
 from .lifecycle import RunState
 from .logs import log_file_name, read_log
 from .pandas_type_config import check_before_dump
 from .parameters import FlagParameter, ListTaskInstanceParameter, TaskInstanceParameter, setting
 from .seed import DEFAULT_SEED_METHODS
-from .target import KartTarget, load_targets
+from .target import KartTarget, TargetOnKart, load_targets
 from .target_factory import TargetFactory
 from .task_settings import KartSettings, checked_run
 from .unique_id import compute_unique_id, task_reference
@@ -120,8 +120,15 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
             cls.run = checked_run(run)  # type: ignore[method-assign]  # each subclass run() gets the check once
 
     def requires(self) -> Any:
-        """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter, by name."""
-        return self.make_task_instance_dictionary()
+        """By default, the tasks given as TaskInstanceParameter / ListTaskInstanceParameter by name ([]: none)."""
+        return self.make_task_instance_dictionary() or []
+
+    @staticmethod
+    def is_task_on_kart(value: Any) -> bool:
+        """Whether `value` is a TaskOnKart, or a non-empty list or tuple of them."""
+        if isinstance(value, (list, tuple)):
+            return bool(value) and all(isinstance(item, TaskOnKart) for item in value)
+        return isinstance(value, TaskOnKart)
 
     def output(self) -> Any:
         """By default one pickle, `<workspace>/<module path>/<Class>_<hash>.pkl`; a wrapper's: its inputs."""
@@ -144,19 +151,14 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
         if self._requirement_reruns():
             self._rerun_pending = True  # a task it reads is rerun, so its own outputs must go too
             return False
+        if self.strict_check and not all(target.exists() for target in flatten(self.input())):
+            return False
         if not outputs:
             return self._is_wrapper()
         if not all(target.exists() for target in outputs):
             return False
-        if self.strict_check or self.modification_time_check:
-            inputs = flatten(self.input())
-            if self.strict_check and not all(target.exists() for target in inputs):
-                return False
-            present = [target for target in inputs if target.exists()]
-            if self.modification_time_check and present:
-                newest_input = max(target.last_modification_time() for target in present)
-                if min(target.last_modification_time() for target in outputs) < newest_input:
-                    return False
+        if self.modification_time_check and not _outputs_newer(flatten(self.input()), outputs):
+            return False
         if per_class(type(self), "_kartwheel_yields", lambda: inspect.isgeneratorfunction(type(self).run)):
             _warn_dynamic_dependencies(type(self))
         return True
@@ -183,7 +185,7 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
         """Write `obj` to the output (or the output named `target`), atomically."""
         check_before_dump(self, obj)
         destination = self._output_target(target)
-        if not isinstance(destination, KartTarget):
+        if not isinstance(destination, TargetOnKart):
             raise KartwheelError(
                 f"{self} cannot dump to {destination!r}: dump writes targets made by self.make_target(...); "
                 "return those from output()"
@@ -220,12 +222,21 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
                 raise KeyError(f"{self} has no input named {target!r}; its named inputs are: {names}")
             return inputs[target]
         if isinstance(target, luigi.Task):
+            if target not in self._loadable_tasks():
+                raise RequiresError(
+                    f"{self} loads {target}, which it does not require: return it from requires() (or give it as "
+                    "a task parameter), so that it runs first and a change to it reaches this task's hash"
+                )
             return target.output()
         if isinstance(target, (list, tuple)):
             return [self._input_targets(item) for item in target]
         if isinstance(target, dict):
             return {key: self._input_targets(item) for key, item in target.items()}
         return target
+
+    def _loadable_tasks(self) -> list[luigi.Task]:
+        """The tasks whose outputs load(task) may read: what requires() returns and the task parameters."""
+        return flatten(self.requires()) + flatten(list(self.make_task_instance_dictionary().values()))
 
     # -- what a finished task logged ----------------------------------------------------------------
 
@@ -300,3 +311,13 @@ def _warn_dynamic_dependencies(cls: type) -> None:
 
 
 lifecycle.install_event_handlers(TaskOnKart)
+
+
+def _outputs_newer(inputs: list, outputs: list) -> bool:
+    """Whether no input (other than the outputs themselves) was written after the oldest output."""
+    own = {str(target) for target in outputs}
+    present = [target for target in inputs if str(target) not in own and target.exists()]
+    if not present:
+        return True
+    newest_input = max(target.last_modification_time() for target in present)
+    return min(target.last_modification_time() for target in outputs) >= newest_input

@@ -72,7 +72,8 @@ def changes(draw: st.DrawFn) -> Change:
 
 def _run(self: kartwheel.TaskOnKart) -> None:
     RUNS.append(self.index)
-    self.dump((self.index, self.value, sorted(self.load().items())))
+    inputs = self.load()  # [] for a task with nothing upstream, as requires() then returns
+    self.dump((self.index, self.value, sorted(inputs.items()) if inputs else []))
 
 
 def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callable[[int], kartwheel.TaskOnKart]:

@@ -83,3 +83,18 @@ def test_remote_workspace_through_fsspec_memory_filesystem():
     assert task.output().path.startswith("memory://kartwheel-test-ws/tests/runtime/tasks_for_tests/First_")
     assert kartwheel.build(First(value=9, workspace_directory="memory://kartwheel-test-ws")) == 9
     assert task.complete()
+
+
+def test_target_kinds_by_gokart_names(workspace):
+    from kartwheel.target import ModelTarget, SingleFileTarget, TargetOnKart, make_target
+
+    task = First(workspace_directory=workspace)
+    single = task.make_target("data/values.csv")
+    model = task.make_model_target("model.zip", save_function=print, load_function=print)
+    large = task.make_large_data_frame_target()
+    assert isinstance(task.output(), SingleFileTarget) and isinstance(single, SingleFileTarget)
+    assert isinstance(model, ModelTarget) and isinstance(large, ModelTarget)
+    assert not isinstance(model, SingleFileTarget)
+    assert isinstance(make_target(os.path.join(workspace, "x.pkl")), SingleFileTarget)
+    assert all(isinstance(target, TargetOnKart) for target in (single, model, large))
+    assert single.path() == single.path and repr(single) == f"SingleFileTarget({single.path()!r})"

@@ -190,6 +190,48 @@ def test_modification_time_check(workspace):
     assert not checked.complete()
 
 
+def test_strict_check_applies_to_a_task_without_outputs(workspace):
+    last = pipeline(workspace)
+    kartwheel.build(last)
+    os.remove(last.middle.output().path)
+
+    class Check(kartwheel.TaskOnKart):
+        upstream = kartwheel.TaskInstanceParameter()
+
+        def output(self):
+            return []
+
+    assert Check(upstream=last.middle, workspace_directory=workspace).complete()
+    assert not Check(upstream=last.middle, workspace_directory=workspace, strict_check=True).complete()
+
+
+def test_modification_time_check_ignores_an_input_that_is_also_an_output(workspace):
+    first = First(workspace_directory=workspace)
+    kartwheel.build(first)
+
+    class Rewrites(kartwheel.TaskOnKart):
+        upstream = kartwheel.TaskInstanceParameter()
+
+        def output(self):
+            return self.input()
+
+    task = Rewrites(upstream=first, workspace_directory=workspace, modification_time_check=True)
+    assert task.complete()
+
+
+def test_default_requires_is_an_empty_list_without_task_parameters(workspace):
+    assert First(workspace_directory=workspace).requires() == []
+    assert Middle(first=First(), workspace_directory=workspace).requires() == {"first": First()}
+
+
+def test_is_task_on_kart():
+    assert kartwheel.TaskOnKart.is_task_on_kart(First())
+    assert kartwheel.TaskOnKart.is_task_on_kart((First(), First(value=2)))
+    assert not kartwheel.TaskOnKart.is_task_on_kart([])
+    assert not kartwheel.TaskOnKart.is_task_on_kart([First(), 1])
+    assert not kartwheel.TaskOnKart.is_task_on_kart(1)
+
+
 def test_insignificant_upstream_does_not_feed_the_hash(workspace):
     one = Middle(first=First(value=1, significant=False), workspace_directory=workspace)
     two = Middle(first=First(value=2, significant=False), workspace_directory=workspace)
@@ -248,3 +290,16 @@ def test_a_type_checker_sees_what_load_returns_and_what_dump_takes(tmp_path):
 
 def test_luigi_task_id_differs_for_different_upstream(workspace):
     assert pipeline(workspace, value=1).task_id != pipeline(workspace, value=2).task_id
+
+
+def test_load_of_a_task_it_does_not_require_is_refused(workspace):
+    last = pipeline(workspace)
+    kartwheel.build(last)
+
+    class Sneaky(kartwheel.TaskOnKart):
+        def run(self):
+            self.dump(self.load(last.middle))
+
+    with pytest.raises(kartwheel.RequiresError, match=r"does not require: return it from requires\(\)"):
+        Sneaky(workspace_directory=workspace).load(last.middle)
+    assert last.load(last.middle) == last.middle.output().load()
