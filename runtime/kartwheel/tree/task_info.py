@@ -11,7 +11,7 @@ from luigi.task import flatten
 from ..errors import KartwheelError, LoadError, MissingDependencyError
 from ..formats import resolve
 from ..storage import storage_for
-from ..target import KartTarget
+from ..target import SingleFileTarget
 from .task_info_formatter import RequiredTask, TaskInfo, make_tree_info, make_tree_info_table_list
 
 __all__ = [
@@ -108,11 +108,11 @@ def make_task_info_as_table(task: luigi.Task, ignore_task_names: list[str] | Non
     return pandas.DataFrame(make_tree_info_table_list(info, visited_tasks=set()))
 
 
-def _target(path: str, unique_id: str | None) -> KartTarget:
+def _target(path: str, unique_id: str | None) -> SingleFileTarget:
     stem, suffix, file_format = resolve(path)
     if unique_id is not None:
         path = f"{stem}_{unique_id}{suffix}"
-    return KartTarget(path, file_format, storage_for(path))
+    return SingleFileTarget(path, file_format, storage_for(path))
 
 
 def dump_task_info_table(
