@@ -221,22 +221,31 @@ class TaskOnKart(TaskOverrides, KartSettings, TargetFactory, luigi.Task, Generic
                 names = ", ".join(map(repr, inputs)) if isinstance(inputs, dict) else "none"
                 raise KeyError(f"{self} has no input named {target!r}; its named inputs are: {names}")
             return inputs[target]
-        if isinstance(target, luigi.Task):
-            if target not in self._loadable_tasks():
-                raise RequiresError(
-                    f"{self} loads {target}, which it does not require: return it from requires() (or give it as "
-                    "a task parameter), so that it runs first and a change to it reaches this task's hash"
-                )
-            return target.output()
-        if isinstance(target, (list, tuple)):
-            return [self._input_targets(item) for item in target]
-        if isinstance(target, dict):
-            return {key: self._input_targets(item) for key, item in target.items()}
-        return target
+        loadable: set[str] | None = None  # read once per load, on the first task met
 
-    def _loadable_tasks(self) -> list[luigi.Task]:
+        def outputs_of(value: Any) -> Any:
+            nonlocal loadable
+            if isinstance(value, luigi.Task):
+                if loadable is None:
+                    loadable = self._loadable_task_ids()
+                if value.task_id not in loadable:
+                    raise RequiresError(
+                        f"{self} loads {value}, which it does not require: return it from requires() (or give it "
+                        "as a task parameter), so that it runs first and a change to it reaches this task's hash"
+                    )
+                return value.output()
+            if isinstance(value, (list, tuple)):
+                return [outputs_of(item) for item in value]
+            if isinstance(value, dict):
+                return {key: outputs_of(item) for key, item in value.items()}
+            return value
+
+        return outputs_of(target)
+
+    def _loadable_task_ids(self) -> set[str]:
         """The tasks whose outputs load(task) may read: what requires() returns and the task parameters."""
-        return flatten(self.requires()) + flatten(list(self.make_task_instance_dictionary().values()))
+        tasks = flatten(self.requires()) + flatten(list(self.make_task_instance_dictionary().values()))
+        return {task.task_id for task in tasks}
 
     # -- what a finished task logged ----------------------------------------------------------------
 
@@ -310,9 +319,6 @@ def _warn_dynamic_dependencies(cls: type) -> None:
     )
 
 
-lifecycle.install_event_handlers(TaskOnKart)
-
-
 def _outputs_newer(inputs: list, outputs: list) -> bool:
     """Whether no input (other than the outputs themselves) was written after the oldest output."""
     own = {str(target) for target in outputs}
@@ -321,3 +327,6 @@ def _outputs_newer(inputs: list, outputs: list) -> bool:
         return True
     newest_input = max(target.last_modification_time() for target in present)
     return min(target.last_modification_time() for target in outputs) >= newest_input
+
+
+lifecycle.install_event_handlers(TaskOnKart)
