@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 from . import leftovers
 from .errors import MissingDependencyError, RunLockError
+from .writer_lock import renewing
 
 __all__ = ["KEY_PREFIX", "lock_key", "redis_lock", "require_client"]
 
@@ -96,12 +96,26 @@ def redis_lock(host: str, port: int, timeout_seconds: float, key: str) -> Iterat
             delay = min(delay * 2, _LONGEST_WAIT, timeout_seconds / 2)
     except redis.RedisError as exc:
         raise _unreachable(host, port, key, exc) from None
-    renewer = _Renewer(client, key, token, milliseconds, redis.RedisError)
-    renewer.start()
+    unreachable = False  # said once while the server does not answer a renewal
+
+    def renew() -> bool:
+        nonlocal unreachable
+        try:
+            renewed = client.eval(_RENEW, 1, key, token, milliseconds)
+        except redis.RedisError as exc:
+            if not unreachable:
+                logger.warning("cannot renew the run lock %s (%s); trying again", key, exc)
+            unreachable = True
+            return True
+        unreachable = False
+        if not renewed:
+            logger.warning("lost the run lock %s (it expired); another writer may start", key)
+        return bool(renewed)
+
     try:
-        yield waited
+        with renewing(renew, milliseconds / 3000, f"run lock {key}"):
+            yield waited
     finally:
-        renewer.stop()
         try:
             client.eval(_RELEASE, 1, key, token)
         except redis.RedisError as exc:
@@ -115,31 +129,3 @@ def _holder(client: Any, key: str) -> str:
         if value is not None:
             return value.decode(errors="replace")
     return "?"
-
-
-class _Renewer(threading.Thread):
-    """Pushes a held lease's expiry forward every third of its timeout until stopped, or until it is lost."""
-
-    def __init__(self, client: Any, key: str, token: str, milliseconds: int, errors: type[Exception]) -> None:
-        super().__init__(daemon=True, name=f"run lock {key}")
-        self.client, self.key, self.token, self.milliseconds, self.errors = client, key, token, milliseconds, errors
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        unreachable = False
-        while not self._stopped.wait(self.milliseconds / 3000):
-            try:
-                renewed = self.client.eval(_RENEW, 1, self.key, self.token, self.milliseconds)
-            except self.errors as exc:
-                if not unreachable:
-                    logger.warning("cannot renew the run lock %s (%s); trying again", self.key, exc)
-                unreachable = True
-                continue
-            unreachable = False
-            if not renewed:
-                logger.warning("lost the run lock %s (it expired); another writer may start", self.key)
-                return
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join()

@@ -16,7 +16,6 @@ import io
 import json
 import logging
 import os
-import threading
 import time
 from collections.abc import Iterator
 from typing import IO, Any, cast
@@ -25,6 +24,7 @@ import fsspec.asyn
 
 from . import leftovers
 from .storage import FsspecStorage
+from .writer_lock import renewing
 
 __all__ = ["LEASE_SECONDS", "S3Storage"]
 
@@ -128,14 +128,22 @@ class S3Storage(FsspecStorage):
             self._break_if_stale(path, bucket, key)
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-        renewer = _Renewer(self, bucket, key, etag)
-        renewer.start()
+        held = {"etag": etag}  # the lease's current version, moved on by each renewal
+
+        def renew() -> bool:
+            try:
+                held["etag"] = self._put_lease(bucket, key, IfMatch=held["etag"])
+            except Exception as exc:
+                logger.warning("lost the lock s3://%s/%s (%s); another writer may start", bucket, key, exc)
+                return False
+            return True
+
         try:
-            yield waited
+            with renewing(renew, LEASE_SECONDS / 3, f"lease {key}"):
+                yield waited
         finally:
-            renewer.stop()
             with contextlib.suppress(Exception):
-                self.fs.call_s3("delete_object", Bucket=bucket, Key=key, IfMatch=renewer.etag)
+                self.fs.call_s3("delete_object", Bucket=bucket, Key=key, IfMatch=held["etag"])
 
     def _put_lease(self, bucket: str, key: str, **condition: str) -> str:
         body = json.dumps({"host": leftovers.HOST, "pid": os.getpid(), "expires": time.time() + LEASE_SECONDS})
@@ -161,24 +169,3 @@ async def _get_object(fs: Any, bucket: str, key: str) -> tuple[bytes, str]:
     reply = await fs._call_s3("get_object", Bucket=bucket, Key=key)
     async with reply["Body"] as body:
         return await body.read(), reply["ETag"]
-
-
-class _Renewer(threading.Thread):
-    """Renews a lease every third of LEASE_SECONDS while its lock is held."""
-
-    def __init__(self, storage: S3Storage, bucket: str, key: str, etag: str) -> None:
-        super().__init__(daemon=True, name=f"lease {key}")
-        self.storage, self.bucket, self.key, self.etag = storage, bucket, key, etag
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(LEASE_SECONDS / 3):
-            try:
-                self.etag = self.storage._put_lease(self.bucket, self.key, IfMatch=self.etag)
-            except Exception as exc:
-                logger.warning("lost the lock s3://%s/%s (%s); another writer may start", self.bucket, self.key, exc)
-                return
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join()

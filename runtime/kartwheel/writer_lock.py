@@ -16,12 +16,13 @@ import errno
 import fcntl
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from luigi.task import flatten
 
-__all__ = ["fcntl_lock", "run_under_lock"]
+__all__ = ["fcntl_lock", "renewing", "run_under_lock"]
 
 logger = logging.getLogger("luigi-interface")  # where luigi logs a run
 
@@ -60,6 +61,26 @@ def fcntl_lock(path: str) -> Iterator[bool]:
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
         os.close(fd)
+
+
+@contextlib.contextmanager
+def renewing(renew: Callable[[], bool], every_seconds: float, name: str) -> Iterator[None]:
+    """While the block runs, a thread calls `renew()` every `every_seconds` to keep a lease alive; it stops
+    early once `renew()` returns False (the lease is lost; `renew` says so in the log)."""
+    stopped = threading.Event()
+
+    def keep_renewing() -> None:
+        while not stopped.wait(every_seconds):
+            if not renew():
+                return
+
+    thread = threading.Thread(target=keep_renewing, daemon=True, name=name)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join()
 
 
 def _open(path: str) -> int:
