@@ -29,10 +29,11 @@ sys.path[:0] = [str(HERE.parent / "runtime"), str(HERE)]
 import kartwheel  # noqa: E402
 import luigi  # noqa: E402
 import scenarios  # noqa: E402
-from kartwheel._luigi.scheduling import WorkerSchedulerFactory, deep_graphs  # noqa: E402
-from kartwheel.graph_html import render_html  # noqa: E402
-from kartwheel.plan import make_plan  # noqa: E402
-from kartwheel.progress import CountingScheduler, ProgressPrinter  # noqa: E402
+from kartwheel._luigi.scheduling import deep_graphs  # noqa: E402
+from kartwheel._plan.graph_html import render_html  # noqa: E402
+from kartwheel._plan.plan import make_plan  # noqa: E402
+from kartwheel._run.progress import CountingScheduler, ProgressPrinter  # noqa: E402
+from kartwheel._run.scheduling import SchedulerFactory  # noqa: E402
 
 # No-op runs take a second or two each; alternating three pairs steadies them on a busy machine.
 NO_OP_REPEATS = 3
@@ -45,7 +46,7 @@ def graph(shape: str, n: int) -> luigi.Task:
 def first_build(shape: str, n: int, progress: bool) -> float:
     """Seconds of a first build in the current folder, with or without counting and printing progress."""
     root = graph(shape, n)
-    factory = WorkerSchedulerFactory(count=progress)
+    factory = SchedulerFactory(count=progress)
     printer = ProgressPrinter(factory.counts, stream=io.StringIO()) if progress else None
     started = time.perf_counter()
     with deep_graphs(), printer.running() if printer else contextlib.nullcontext():

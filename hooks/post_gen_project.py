@@ -28,7 +28,7 @@ LICENSE_FILES = {
 LICENSES_WITH_COPYRIGHT_LINE = ("MIT", "BSD-3-Clause")
 # What the runtime copy leaves out: the template shipped inside an installed package, the commands that
 # make and update projects (they belong to the kartwheel tool, not to a project), and caches.
-RUNTIME_EXCLUDES = ("_template", "new_project.py", "project_*.py", "__pycache__", "*.pyc", "*.pyo")
+RUNTIME_EXCLUDES = ("_template", "_project", "__pycache__", "*.pyc", "*.pyo")
 
 
 class HookError(RuntimeError):

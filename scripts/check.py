@@ -24,6 +24,7 @@ STATIC_GATES = [
     ("lint", ["ruff", "check", "."]),
     ("format", ["ruff", "format", "--check", "."]),
     ("types", ["mypy"]),
+    ("layers", ["lint-imports"]),  # the import contracts of the runtime's layers, in pyproject.toml
 ]
 
 
@@ -46,14 +47,19 @@ def _run(name: str, command: list[str], env: dict[str, str] | None = None) -> in
     return code
 
 
+def _command(command: list[str]) -> list[str]:
+    """A gate's command in this interpreter's environment: `python -m tool`, or the script beside python."""
+    if command[0] == "lint-imports":  # import-linter has no `python -m` entry; its script sits beside python
+        return [str(Path(sys.executable).parent / "lint-imports"), *command[1:]]
+    return [sys.executable, "-m", *command]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests-only", action="store_true", help="run the test suite only, not lint or types")
     parser.add_argument("--quick", action="store_true", help="run the test suite once, in its declared order")
     options = parser.parse_args(argv)
-    steps = (
-        [] if options.tests_only else [(name, [sys.executable, "-m", *command], {}) for name, command in STATIC_GATES]
-    )
+    steps = [] if options.tests_only else [(name, _command(command), {}) for name, command in STATIC_GATES]
     runs = [QUICK_RUN] if options.quick else TEST_RUNS
     steps += [(name, [sys.executable, "-m", "pytest", *args], env) for name, args, env in runs]
     for name, command, env in steps:

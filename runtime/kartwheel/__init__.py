@@ -1,10 +1,27 @@
 """kartwheel: machine-learning pipelines on luigi, with outputs named by the hash of what made them."""
 
+from ._cli.main import run
+from ._core.config import add_config
+from ._core.config_params import inherits_config_params
+from ._core.external import ExternalFile
+from ._core.pandas_types import PandasTypeConfig
+from ._core.parameters import (
+    ExplicitBoolParameter,
+    ListTaskInstanceParameter,
+    SerializableParameter,
+    TaskInstanceParameter,
+    ZonedDateSecondParameter,
+)
+from ._core.task import TaskOnKart
+from ._plan.task_info import make_task_info_as_tree_str
+from ._plan.tree_info import make_tree_info, tree_info
+from ._plan.workspace_management import delete_local_unnecessary_outputs
+from ._targets.registry import FileFormat, register_format
+from ._targets.target import KartTarget
 from ._version import __version__
+
+# Through the public module of that name, so that importing `kartwheel.build` later leaves this name the function.
 from .build import build
-from .cli import run
-from .config import add_config
-from .config_params import inherits_config_params
 from .errors import (
     BuildError,
     CommandLineError,
@@ -28,22 +45,7 @@ from .errors import (
     UnknownFormatError,
     WorkspaceEscapeError,
 )
-from .external import ExternalFile
 from .file_processor import FileProcessor
-from .formats import FileFormat, register_format
-from .info import make_tree_info, tree_info
-from .pandas_type_config import PandasTypeConfig
-from .parameters import (
-    ExplicitBoolParameter,
-    ListTaskInstanceParameter,
-    SerializableParameter,
-    TaskInstanceParameter,
-    ZonedDateSecondParameter,
-)
-from .target import KartTarget
-from .task import TaskOnKart
-from .tree.task_info import make_task_info_as_tree_str
-from .workspace_management import delete_local_unnecessary_outputs
 
 __all__ = [
     "BuildError",

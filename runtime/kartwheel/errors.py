@@ -93,3 +93,7 @@ class ProjectUpdateError(KartwheelError, RuntimeError):
 
 class ConfigWarning(UserWarning):
     """Warned when a task's config section holds a key that is none of the task's parameters."""
+
+
+class LuigiVersionError(KartwheelError, ImportError):
+    """Raised at import when the installed luigi lacks a private name kartwheel adapts (see `_luigi/names.py`)."""

@@ -1,6 +1,6 @@
 """The parameters under the module name ported code imports them from (`from gokart.parameter import ...`)."""
 
-from .parameters import (
+from ._core.parameters import (
     ExplicitBoolParameter,
     ListTaskInstanceParameter,
     SerializableParameter,

@@ -8,7 +8,7 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
-from kartwheel import external
+from kartwheel._core import external
 
 RUNS: list[str] = []
 

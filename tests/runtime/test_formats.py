@@ -11,9 +11,9 @@ import kartwheel
 import numpy as np
 import pandas as pd
 import pytest
-from kartwheel import formats
+from kartwheel._storage.storage import LocalStorage
+from kartwheel._targets import registry as formats
 from kartwheel.file_processor import PickleFileProcessor
-from kartwheel.storage import LocalStorage
 from kartwheel.target import KartTarget
 
 

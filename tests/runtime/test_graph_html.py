@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import kartwheel
 import luigi
 import pytest
-from kartwheel.graph_html import layout, render_html
-from kartwheel.plan import make_plan
+from kartwheel._plan.graph_html import layout, render_html
+from kartwheel._plan.plan import make_plan
 
 LAYERS, WIDTH = 40, 50  # 2 000 tasks
 

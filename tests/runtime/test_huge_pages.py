@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from kartwheel.formats import format_for
-from kartwheel.huge_pages import THRESHOLD, advise_huge_pages
-from kartwheel.storage import LocalStorage
+from kartwheel._storage.storage import LocalStorage
+from kartwheel._targets.huge_pages import THRESHOLD, advise_huge_pages
+from kartwheel._targets.registry import format_for
 from kartwheel.target import KartTarget
 
 THP = Path("/sys/kernel/mm/transparent_hugepage/enabled")

@@ -12,9 +12,9 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
+from kartwheel._storage.log_writer import INLINE_TASKS, LogWriter
+from kartwheel._storage.storage import LocalStorage
 from kartwheel.errors import DumpError
-from kartwheel.log_writer import INLINE_TASKS, LogWriter
-from kartwheel.storage import LocalStorage
 from kartwheel.testing import isolated_config
 
 

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import kartwheel
-from kartwheel.logs import module_versions
+from kartwheel._core.logs import module_versions
 
 from tests.runtime.tasks_for_tests import First, Random, pipeline
 
@@ -145,8 +145,8 @@ def test_logs_are_not_written_for_a_task_that_did_not_run(workspace):
 
 
 def test_write_logs_takes_plain_data(tmp_path):
-    from kartwheel import log_writer
-    from kartwheel.logs import write_logs
+    from kartwheel._core.logs import write_logs
+    from kartwheel._storage import log_writer
 
     write_logs(
         str(tmp_path),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import luigi
 import luigi.retcodes
-from kartwheel.outcome import EXIT_CODES, decide
+from kartwheel._run.outcome import EXIT_CODES, decide
 
 
 class Root(luigi.Task):

@@ -8,7 +8,7 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
-from kartwheel.plan import BLOCKED, CACHED, FAILED, NOT_NEEDED, WILL_RUN, make_plan
+from kartwheel._plan.plan import BLOCKED, CACHED, FAILED, NOT_NEEDED, WILL_RUN, make_plan
 
 from tests.runtime.tasks_for_tests import DependsOnFailing, Failing, First, Last, Link, Middle, pipeline
 

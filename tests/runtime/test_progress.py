@@ -9,7 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from kartwheel.progress import Counts, format_counts, format_duration
+from kartwheel._run.progress import Counts, format_counts, format_duration
 
 from tests.runtime.test_central_scheduler import luigid  # noqa: F401  (the fixture)
 

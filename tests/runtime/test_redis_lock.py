@@ -17,8 +17,8 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
+from kartwheel._storage.redis_lock import KEY_PREFIX, lock_key, redis_lock
 from kartwheel.errors import BuildError, MissingDependencyError, ParameterValueError, RunLockError
-from kartwheel.redis_lock import KEY_PREFIX, lock_key, redis_lock
 
 from tests.runtime.processes import run_together
 

@@ -23,8 +23,8 @@ pytest.importorskip("s3fs", reason="the s3 tests need `pip install 'kartwheel[s3
 moto_server = pytest.importorskip("moto.server", reason="the s3 tests need `pip install 'moto[server]'`")
 import boto3  # noqa: E402
 import kartwheel  # noqa: E402
+from kartwheel._storage.storage import storage_for  # noqa: E402
 from kartwheel.errors import ConfigError, LoadError  # noqa: E402
-from kartwheel.storage import storage_for  # noqa: E402
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -173,7 +173,7 @@ def test_a_dead_holders_lease_is_broken_and_a_live_one_waited_for(configured, cl
     lock = f"s3://{bucket}/ws/out.pkl.lock"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    from kartwheel import leftovers
+    from kartwheel._storage import leftovers
 
     body = f'{{"host": "{leftovers.HOST}", "pid": {dead.pid}, "expires": {time.time() + 3600}}}'
     client.put_object(Bucket=bucket, Key="ws/out.pkl.lock", Body=body.encode())

@@ -8,9 +8,11 @@ import kartwheel
 import luigi
 import luigi.scheduler
 import pytest
-from kartwheel import log_writer, settings
-from kartwheel._luigi.scheduling import LocalScheduler, WorkerSchedulerFactory
-from kartwheel.log_writer import INLINE_TASKS
+from kartwheel._core import settings
+from kartwheel._luigi.scheduling import LocalScheduler
+from kartwheel._run.scheduling import SchedulerFactory
+from kartwheel._storage import log_writer
+from kartwheel._storage.log_writer import INLINE_TASKS
 from kartwheel.testing import isolated_config, isolated_workspace, run_task
 
 
@@ -40,9 +42,9 @@ def test_everything_is_on_by_default():
 
 def test_the_section_is_read_when_a_build_starts():
     with isolated_config({"kartwheel": {"fast_scheduler": False}}):
-        assert type(WorkerSchedulerFactory().create_local_scheduler()) is luigi.scheduler.Scheduler
+        assert type(SchedulerFactory().create_local_scheduler()) is luigi.scheduler.Scheduler
     with isolated_config({"kartwheel": {"fast_scheduler": True}}):
-        assert type(WorkerSchedulerFactory().create_local_scheduler()) is LocalScheduler
+        assert type(SchedulerFactory().create_local_scheduler()) is LocalScheduler
 
 
 def test_a_bad_value_names_the_setting():

@@ -6,7 +6,7 @@ import io
 import pickle
 
 import pytest
-from kartwheel.storage import PieceReader, storage_for
+from kartwheel._storage.storage import PieceReader, storage_for
 
 
 class CountingFile(io.BytesIO):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import kartwheel
 import pytest
-from kartwheel import leftovers
+from kartwheel._storage import leftovers
 
 from tests.runtime.tasks_for_tests import First
 

@@ -151,10 +151,10 @@ def test_an_insignificant_required_task_is_left_out():
 def test_an_upstream_change_through_requires_changes_the_hash(monkeypatch):
     before = RequiresOne().make_unique_id()
     monkeypatch.setattr(RequiresOne, "upstream_value", 2)
-    kartwheel.unique_id.invalidate_hashes()
+    kartwheel._core.hashing.invalidate_hashes()
     changed = RequiresOne().make_unique_id()
     monkeypatch.setattr(RequiresOne, "upstream_value", 1)
-    kartwheel.unique_id.invalidate_hashes()
+    kartwheel._core.hashing.invalidate_hashes()
     assert changed != before
     assert RequiresOne().make_unique_id() == before
 

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from kartwheel import leftovers
-from kartwheel.storage import LocalStorage
-from kartwheel.writer_lock import fcntl_lock
+from kartwheel._storage import leftovers
+from kartwheel._storage.locks import fcntl_lock
+from kartwheel._storage.storage import LocalStorage
 
 from tests.runtime.processes import run_together
 
@@ -125,7 +125,7 @@ def test_only_leftovers_whose_writer_cannot_be_alive_are_swept(tmp_path):
 def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path):
     lock = tmp_path / "out.pkl.lock"
     code = (
-        "import sys, time; from kartwheel.writer_lock import fcntl_lock\n"
+        "import sys, time; from kartwheel._storage.locks import fcntl_lock\n"
         "with fcntl_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)"
     )
     holder = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdout=subprocess.PIPE, text=True)

@@ -65,7 +65,7 @@ def rendered_answers(given: Mapping[str, str]) -> dict[str, object]:
 
 
 # Modules of the kartwheel tool that make and update projects; a project's bundled runtime leaves them out.
-TOOL_MODULES = ("new_project.py", "project_*.py")
+TOOL_PACKAGE = "_project"  # the project tool, which projects do not bundle
 
 
 def runtime_files(package: str) -> set[str]:
@@ -76,7 +76,7 @@ def runtime_files(package: str) -> set[str]:
         if path.is_file()
         and "__pycache__" not in path.parts
         and path.suffix not in (".pyc", ".pyo")
-        and not any(path.match(pattern) for pattern in TOOL_MODULES)
+        and TOOL_PACKAGE not in path.relative_to(RUNTIME).parts
     }
 
 

@@ -41,7 +41,7 @@ def test_two_projects_and_the_tool_install_side_by_side_and_uninstall_cleanly(
     alpha, beta = generate(project_name="alpha"), generate(project_name="beta")
     python = make_venv(tmp_path / "venv")
     pip(python, "install", "--no-deps", "--no-build-isolation", "--quiet", str(REPO), str(alpha), str(beta))
-    tool = "import kartwheel, kartwheel.new_project; print(kartwheel.__file__)"
+    tool = "import kartwheel, kartwheel._project.new; print(kartwheel.__file__)"
     assert python_ok(python, tool).returncode == 0
     for name in ("alpha", "beta"):
         result = python_ok(python, f"from {name} import kartwheel; print(kartwheel.__file__)")

@@ -17,7 +17,7 @@ def new_project(monkeypatch: pytest.MonkeyPatch, cookiecutter_config: Path) -> o
     """Return the module behind `kartwheel new`, with cookiecutter's user config isolated."""
     monkeypatch.setenv("COOKIECUTTER_CONFIG", str(cookiecutter_config))
     monkeypatch.syspath_prepend(str(RUNTIME.parent))
-    from kartwheel import new_project
+    from kartwheel._project import new as new_project
 
     return new_project
 
@@ -104,7 +104,7 @@ def test_the_packaged_layout_finds_its_template_and_bundles_itself(tmp_path: Pat
     copy_template(package / "_template", with_runtime=False)
     output_dir = tmp_path / "out"
     code = (
-        "import sys; from kartwheel.new_project import main, find_template; "
+        "import sys; from kartwheel._project.new import main, find_template; "
         f"assert str(find_template()) == {str(package / '_template')!r}; "
         f"sys.exit(main(['--no-input', '-o', {str(output_dir)!r}, 'project_name=shipped']))"
     )
@@ -133,7 +133,7 @@ def test_no_input_reports_every_wrong_answer_at_once(
 def test_a_wrong_typed_answer_is_asked_again_at_once_saying_why(tmp_path: Path, cookiecutter_config: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     output_dir = tmp_path / "out"
-    code = f"import sys; from kartwheel.new_project import main; sys.exit(main(['-o', {str(output_dir)!r}]))"
+    code = f"import sys; from kartwheel._project.new import main; sys.exit(main(['-o', {str(output_dir)!r}]))"
     env = {
         "PYTHONPATH": str(RUNTIME.parent),
         "COOKIECUTTER_CONFIG": str(cookiecutter_config),
@@ -168,7 +168,7 @@ def test_a_wrong_typed_answer_is_asked_again_at_once_saying_why(tmp_path: Path, 
 def test_without_cookiecutter_kartwheel_new_says_how_to_install_it(tmp_path: Path) -> None:
     code = (
         "import sys; sys.modules['cookiecutter'] = None; "  # as if it were not installed
-        "from kartwheel.cli import main; "
+        "from kartwheel._project.console import main; "
         f"sys.exit(main(['new', '--no-input', '-o', {str(tmp_path)!r}, 'project_name=nope']))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

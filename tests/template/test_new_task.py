@@ -15,7 +15,7 @@ from .test_generated_project import run_in
 @pytest.fixture
 def new_task(monkeypatch: pytest.MonkeyPatch) -> object:
     monkeypatch.syspath_prepend(str(RUNTIME.parent))
-    from kartwheel import project_new_task
+    from kartwheel._project import new_task as project_new_task
 
     return project_new_task
 

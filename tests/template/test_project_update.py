@@ -18,7 +18,8 @@ def modules(monkeypatch: pytest.MonkeyPatch, cookiecutter_config: Path) -> tuple
     """The modules behind `kartwheel new` and `kartwheel check/update`, with cookiecutter's config isolated."""
     monkeypatch.setenv("COOKIECUTTER_CONFIG", str(cookiecutter_config))
     monkeypatch.syspath_prepend(str(RUNTIME.parent))
-    from kartwheel import new_project, project_update
+    from kartwheel._project import new as new_project
+    from kartwheel._project import update as project_update
 
     return new_project, project_update
 

@@ -1,7 +1,10 @@
-"""Every private luigi name kartwheel uses, in one list, so that a luigi upgrade that drops one fails a test.
+"""Every private luigi name kartwheel uses, in one list, and the check each use makes at import.
 
-Class-level names are looked up on the class; names luigi sets in `__init__` are looked up on an
-instance. Add a name here whenever kartwheel starts to use one.
+A module of `_luigi/` that reads, writes, imports or overrides a private luigi name calls
+`requires_attribute` for it when it is imported, so that a luigi release that renames it fails at import
+with a message naming it, never silently at run time. The lists below are what a test of the source
+compares with every private luigi name used (tests/runtime/_luigi/test_names.py), and what
+`missing_names()` checks against the installed luigi.
 """
 
 from __future__ import annotations
@@ -9,17 +12,24 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["INSTANCE_NAMES", "MODULE_NAMES", "missing_names"]
+from ..errors import LuigiVersionError
 
-# "module:attribute.path" of names read from modules and classes.
+__all__ = ["INSTANCE_NAMES", "LAZY_NAMES", "MODULE_NAMES", "missing_names", "requires_attribute"]
+
+# "module:attribute.path" of names read from modules and classes, or overridden in subclasses.
 MODULE_NAMES = (
-    # construction, task_overrides
+    # construction, task_overrides, fresh defaults
     "luigi.parameter:_no_value",
     "luigi.parameter:Parameter._parser_global_dest",
+    "luigi.parameter:Parameter._parser_kwargs",
+    "luigi.parameter:BoolParameter._parser_kwargs",
     "luigi.parameter:Parameter._warn_on_wrong_param_type",
     "luigi.task:Task._warn_on_wrong_param_types",
     "luigi.task:Task._get_param_visibilities",
     "luigi.task:Task._event_callbacks",
+    "luigi.task:_task_wraps",
+    "luigi.task_register:Register._reg",
+    "luigi.task_register:Register._get_reg",
     # scheduling
     "luigi.interface:_WorkerSchedulerFactory",
     "luigi.scheduler:Scheduler._schedulable",
@@ -27,7 +37,10 @@ MODULE_NAMES = (
     "luigi.scheduler:Scheduler._update_task_history",
     "luigi.scheduler:Scheduler._rank",
     "luigi.worker:Worker._create_task_process",
-    # cli, build
+    "luigi.worker:Worker._run_task",
+    "luigi.worker:Worker._keep_alive",
+    "luigi.worker:TaskProcess._run_get_new_deps",
+    # the command line and the end of a run
     "luigi.cmdline_parser:CmdlineParser._build_parser",
     "luigi.cmdline_parser:CmdlineParser._attempt_load_module",
     "luigi.interface:_run",
@@ -38,14 +51,31 @@ MODULE_NAMES = (
     "luigi.configuration.cfg_parser:CombinedInterpolation",
 )
 
-# Names luigi sets on instances, by the object that holds them.
+# Names luigi (or the standard library under it) sets on instances, by the object that holds them.
 INSTANCE_NAMES = {
     "parameter": ("_default", "_config_path"),
     "scheduler": ("_state", "_make_task", "_config", "_paused"),
     "task_state": ("_tasks", "_status_tasks", "_active_workers", "_task_batchers", "_metrics_collector"),
-    "worker": ("_task_result_queue", "_config", "_scheduler"),
+    "worker": ("_task_result_queue", "_config", "_scheduler", "_assistant"),
+    "remote_scheduler": ("_url", "_rpc_retry_attempts", "_rpc_retry_wait", "_rpc_log_retries"),
     "config_parser": ("_interpolation",),
+    "combined_interpolation": ("_interpolations",),
+    "argument_parser": ("_option_string_actions",),
 }
+
+# Names luigi sets only when it first needs them (on a task class, on the first unknown config key): nothing
+# to check before use; config_keys.py creates the set as luigi would when it is absent.
+LAZY_NAMES = ("_unconsumed_params",)
+
+
+def requires_attribute(owner: Any, name: str) -> None:
+    """Fail now, naming it, when `owner` (a module, class or instance of luigi's) has no attribute `name`."""
+    if not hasattr(owner, name):
+        where = getattr(owner, "__name__", type(owner).__name__)
+        raise LuigiVersionError(
+            f"kartwheel adapts {where}.{name}, which the installed luigi does not have; install a luigi "
+            "in the range kartwheel declares (pyproject.toml), or upgrade kartwheel"
+        )
 
 
 def _lookup(spec: str) -> bool:
@@ -60,10 +90,13 @@ def _lookup(spec: str) -> bool:
 
 def missing_names() -> list[str]:
     """The names of MODULE_NAMES and INSTANCE_NAMES that the installed luigi does not have."""
+    import argparse
+
     import luigi
+    import luigi.rpc
     import luigi.scheduler
     import luigi.worker
-    from luigi.configuration.cfg_parser import LuigiConfigParser
+    from luigi.configuration.cfg_parser import CombinedInterpolation, LuigiConfigParser
 
     missing = [spec for spec in MODULE_NAMES if not _lookup(spec)]
     scheduler = luigi.scheduler.Scheduler()
@@ -73,7 +106,10 @@ def missing_names() -> list[str]:
             "scheduler": scheduler,
             "task_state": getattr(scheduler, "_state", None),
             "worker": worker,
+            "remote_scheduler": luigi.rpc.RemoteScheduler("http://127.0.0.1:1"),
             "config_parser": LuigiConfigParser.instance(),
+            "combined_interpolation": CombinedInterpolation([]),
+            "argument_parser": argparse.ArgumentParser(),
         }
         for holder, names in INSTANCE_NAMES.items():
             missing += [f"{holder}.{name}" for name in names if not hasattr(holders[holder], name)]

@@ -18,7 +18,8 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import luigi.interface
@@ -27,12 +28,17 @@ import luigi.scheduler
 import luigi.worker
 from luigi.scheduler import DONE, PENDING, RUNNING
 
-from .. import log_writer, settings
-from ..progress import CountingScheduler, Counts
-from ..seed import import_seed_methods
-from ..writer_lock import run_under_lock
+from .names import requires_attribute
 
-__all__ = ["WorkerSchedulerFactory", "deep_graphs"]
+__all__ = ["LocalScheduler", "Worker", "WorkerHooks", "WorkerSchedulerFactory", "deep_graphs", "unwrapped"]
+
+for _name in ("_schedulable", "_update_worker", "_update_task_history", "_rank", "get_work", "add_task", "prune"):
+    requires_attribute(luigi.scheduler.Scheduler, _name)
+for _name in ("_create_task_process", "_run_task", "_keep_alive", "run", "__exit__"):
+    requires_attribute(luigi.worker.Worker, _name)
+requires_attribute(luigi.worker.TaskProcess, "_run_get_new_deps")
+requires_attribute(luigi.interface, "_WorkerSchedulerFactory")
+requires_attribute(luigi.scheduler.SimpleTaskState, "get_task")
 
 # Polls a worker on luigid makes, finding nothing running and nothing to run, before it gives up on pending
 # tasks (they wait on a failure, or on a worker luigid has not yet found dead).
@@ -40,6 +46,22 @@ IDLE_POLLS = 3
 
 # How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
 PRUNE_INTERVAL_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class WorkerHooks:
+    """What the layers above add to luigi's worker and scheduler, as plain functions (this layer knows no task)."""
+
+    read_fast_paths: Callable[[], bool]  # read the settings now; whether the fast scheduler and queue are on
+    fast_paths: Callable[[], bool]  # whether they are on, as last read
+    around_run: Callable[[Any, Callable[[], Any]], Any]  # calls a task's run (e.g. under its writer lock)
+    before_task_process: Callable[[Any], None]  # in the worker's process, before a task's process is made
+    after_worker_run: Callable[[], None]  # when the worker's loop ended (e.g. wait for logs to be written)
+
+
+def unwrapped(scheduler: Any) -> Any:
+    """The scheduler behind a wrapper that declares one (`wrapped_scheduler`); `scheduler` itself otherwise."""
+    return getattr(scheduler, "wrapped_scheduler", scheduler)
 
 
 class _TaskRecipe:
@@ -262,11 +284,12 @@ class _InProcessQueue(queue.SimpleQueue):
 class Worker(luigi.worker.Worker):
     """luigi's worker; with one process and no timeouts, task results skip the multiprocessing queue."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hooks: WorkerHooks, **kwargs: Any) -> None:
         self._outer_usr1 = _usr1_handler()
+        self._hooks = hooks
         super().__init__(*args, **kwargs)
         self._in_process = (
-            settings.current().fast_scheduler
+            hooks.fast_paths()
             and self.worker_processes <= 1
             and not self._config.force_multiprocessing
             and not self._config.timeout
@@ -287,14 +310,14 @@ class Worker(luigi.worker.Worker):
     def run(self) -> bool:
         """Run luigi's worker loop; then wait for the logs of the tasks it ran to be written."""
         succeeded = super().run()
-        log_writer.writer.flush()
+        self._hooks.after_worker_run()
         return succeeded
 
     def _keep_alive(self, get_work_response: Any) -> bool:
         """On luigid, stay while other workers run tasks of this graph (and a few polls more while tasks
         are pending), so that the exit code can say whether the root got done. luigi's own rule on the
         local scheduler, or when `[core] worker-keep-alive` is configured."""
-        remote = isinstance(CountingScheduler.unwrapped(self._scheduler), luigi.rpc.RemoteScheduler)
+        remote = isinstance(unwrapped(self._scheduler), luigi.rpc.RemoteScheduler)
         if self._config.keep_alive or self._assistant or not remote:
             return super()._keep_alive(get_work_response)
         if get_work_response.running_tasks:
@@ -308,8 +331,7 @@ class Worker(luigi.worker.Worker):
         return super()._run_task(task_id)
 
     def _create_task_process(self, task: Any) -> Any:
-        # Import numpy & co. here, once, rather than in every forked task process.
-        import_seed_methods(getattr(task, "fix_random_seed_methods", ()))
+        self._hooks.before_task_process(task)
         if self._in_process and task.worker_timeout:
             # A task with a timeout runs in a child process, which cannot reach an in-process queue. With
             # one process nothing else is running now, so the queue is empty and can be swapped.
@@ -318,7 +340,7 @@ class Worker(luigi.worker.Worker):
             self._task_result_queue = multiprocessing.Queue()
             self._in_process = False
         process = super()._create_task_process(task)
-        process._run_get_new_deps = functools.partial(run_under_lock, task, process._run_get_new_deps)
+        process._run_get_new_deps = functools.partial(self._hooks.around_run, task, process._run_get_new_deps)
         return process
 
 
@@ -332,32 +354,31 @@ def _usr1_handler() -> Any:
 class WorkerSchedulerFactory(luigi.interface._WorkerSchedulerFactory):
     """What `build` and `run` hand to luigi: the fast local scheduler, luigi's remote one for luigid.
 
-    luigi asks for the scheduler first, within the run's command line: the `[kartwheel]` settings are
-    read then (config and `--kartwheel-*` options), for the whole build. With `count=True` the worker
-    talks to its scheduler through a `CountingScheduler`, whose counts `counts()` returns (None before
-    the worker exists).
+    luigi asks for the scheduler first, within the run's command line: the settings are read then
+    (config and `--kartwheel-*` options), for the whole build. `wrap` may put a wrapper between the
+    worker and its scheduler (one that counts, say).
     """
 
-    def __init__(self, count: bool = False) -> None:
-        self.count = count
-        self.counter: CountingScheduler | None = None
+    def __init__(self, hooks: WorkerHooks) -> None:
+        self.hooks = hooks
 
     def create_local_scheduler(self) -> luigi.scheduler.Scheduler:
-        if not settings.refresh().fast_scheduler:
+        if not self.hooks.read_fast_paths():
             return super().create_local_scheduler()
         return LocalScheduler()
 
     def create_remote_scheduler(self, url: str) -> Any:
-        settings.refresh()
+        self.hooks.read_fast_paths()
         return super().create_remote_scheduler(url)
 
     def create_worker(self, scheduler: Any, worker_processes: int, assistant: bool = False) -> Worker:
-        if self.count:
-            scheduler = self.counter = CountingScheduler(scheduler)
-        return Worker(scheduler=scheduler, worker_processes=worker_processes, assistant=assistant)
+        return Worker(
+            scheduler=self.wrap(scheduler), worker_processes=worker_processes, assistant=assistant, hooks=self.hooks
+        )
 
-    def counts(self) -> Counts | None:
-        return self.counter.counts() if self.counter is not None else None
+    def wrap(self, scheduler: Any) -> Any:
+        """The scheduler the worker talks to: `scheduler` itself here."""
+        return scheduler
 
 
 @contextlib.contextmanager

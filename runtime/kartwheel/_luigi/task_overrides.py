@@ -13,17 +13,28 @@ from typing import TYPE_CHECKING, Any
 
 import luigi
 from luigi.cmdline_parser import CmdlineParser
-from luigi.parameter import _no_value as _NO_VALUE
 
-from ..config_keys import warn_unknown_keys
-from ..fresh_defaults import fresh_task_defaults
+from .cmdline import given_on_command_line
+from .config_keys import warn_unknown_keys
 from .construction import resolve_once
+from .names import requires_attribute
+from .parameter_defaults import NO_VALUE, declared_default, has_config_path
 from .per_class import per_class
 
-__all__ = ["COMMON_SECTION", "TaskOverrides", "given_on_command_line"]
+__all__ = ["COMMON_SECTION", "TaskOverrides"]
 
 # The config section whose options apply to every TaskOnKart, below the task's own section.
 COMMON_SECTION = "TaskOnKart"
+
+for _name in (
+    "get_params",
+    "get_param_values",
+    "to_str_params",
+    "_warn_on_wrong_param_types",
+    "_get_param_visibilities",
+):
+    requires_attribute(luigi.Task, _name)  # each is overridden below
+requires_attribute(luigi.Parameter, "_warn_on_wrong_param_type")
 
 if TYPE_CHECKING:
     _Base = luigi.Task
@@ -52,8 +63,13 @@ class TaskOverrides(_Base):
             cls,
             args,
             kwargs,
-            lambda: fresh_task_defaults(cls, params, args, kwargs, cls._resolve_param_values(params, args, kwargs)),
+            lambda: cls.__kart_fresh_values__(params, args, kwargs, cls._resolve_param_values(params, args, kwargs)),
         )
+
+    @classmethod
+    def __kart_fresh_values__(cls, params: list, args: tuple, kwargs: dict, values: list) -> list:
+        """The resolved `values`, as a subclass would adjust them (TaskOnKart remakes tasks given as defaults)."""
+        return values
 
     @classmethod
     def _resolve_param_values(cls, params: list, args: tuple, kwargs: dict) -> list:
@@ -148,9 +164,9 @@ def _declared(cls: type[luigi.Task]) -> tuple[dict[str, luigi.Parameter], dict[s
     def compute() -> tuple[dict[str, luigi.Parameter], dict[str, Any]]:
         by_name = dict(cls.get_params())
         defaults = {
-            name: _frozen(param.normalize(param._default))
+            name: _frozen(param.normalize(declared_default(param)))
             for name, param in by_name.items()
-            if param._default is not _NO_VALUE and param._config_path is None
+            if declared_default(param) is not NO_VALUE and not has_config_path(param)
         }
         return by_name, defaults
 
@@ -176,10 +192,3 @@ def _with_common_section(params: list, args: tuple, kwargs: dict, family: str, c
             continue
         filled[name] = param.parse(config.get(COMMON_SECTION, name))
     return filled
-
-
-def given_on_command_line(known_args: Any, family: str, name: str, param: luigi.Parameter) -> bool:
-    """Whether `--Family-name` (or `--name`, for the root task) was on the command line."""
-    if getattr(known_args, param._parser_global_dest(name, family), None) is not None:
-        return True
-    return known_args.root_task == family and getattr(known_args, name, None) is not None

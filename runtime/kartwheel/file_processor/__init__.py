@@ -4,11 +4,7 @@ They are `FileFormat`s: give one to `make_target(path, processor=...)`, or regis
 with `register_format`. `make_file_processor(path)` is the format a path gets by default.
 """
 
-from __future__ import annotations
-
-from .. import formats
-from ..formats import FileFormat
-from .base import (
+from .._targets.builtin import (
     BinaryFileProcessor,
     FileProcessor,
     GzipFileProcessor,
@@ -18,13 +14,14 @@ from .base import (
     TextFileProcessor,
     XmlFileProcessor,
 )
-from .pandas import (
+from .._targets.dataframe import (
     CsvFileProcessor,
     DataFrameType,
     FeatherFileProcessor,
     JsonFileProcessor,
     ParquetFileProcessor,
 )
+from .._targets.registry import make_file_processor
 
 __all__ = [
     "BinaryFileProcessor",
@@ -42,36 +39,3 @@ __all__ = [
     "XmlFileProcessor",
     "make_file_processor",
 ]
-
-
-def default_formats() -> dict[str, FileFormat]:
-    """The format of each extension before any `register_format` call."""
-    return {
-        ".pkl": PickleFileProcessor(),
-        ".gz": GzipFileProcessor(),
-        ".txt": TextFileProcessor(),
-        ".ini": TextFileProcessor(),
-        ".json": JsonFileProcessor(),
-        ".ndjson": JsonFileProcessor(orient="records"),
-        ".csv": CsvFileProcessor(sep=","),
-        ".tsv": CsvFileProcessor(sep="\t"),
-        ".xml": XmlFileProcessor(),
-        ".npy": NpyFileProcessor(),
-        ".npz": NpzFileProcessor(),
-        ".parquet": ParquetFileProcessor(compression="gzip"),
-        ".feather": FeatherFileProcessor(store_index_in_feather=True),
-        ".png": BinaryFileProcessor(),
-        ".jpg": BinaryFileProcessor(),
-    }
-
-
-def make_file_processor(
-    file_path: str, store_index_in_feather: bool = True, *, dataframe_type: DataFrameType = "pandas"
-) -> FileFormat:
-    """The format `file_path` gets by its extension (a registered one included)."""
-    if dataframe_type != "pandas":
-        raise ValueError(f"dataframe_type={dataframe_type!r} is not supported; kartwheel reads DataFrames with pandas")
-    file_format = formats.format_for(file_path)
-    if isinstance(file_format, FeatherFileProcessor) and not store_index_in_feather:
-        return FeatherFileProcessor(store_index_in_feather=False)
-    return file_format

@@ -5,7 +5,7 @@ to get its output and what ran (`run_task`), and gokart's DataFrame helpers. Wit
 project's `conftest.py` line `pytest_plugins = ["kartwheel.testing"]` adds the `kartwheel_workspace` fixture.
 """
 
-from .check_if_run_with_empty_data_frame import test_run, try_to_run_test_for_empty_data_frame
+from .._cli.empty_data_frame import test_run, try_to_run_test_for_empty_data_frame
 from .pandas_assert import assert_frame_contents_equal
 from .workspace import TaskRun, isolated_config, isolated_workspace, run_task
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..formats import _require
+from .._targets.file_format import require
 
 __all__ = ["assert_frame_contents_equal"]
 
@@ -17,7 +17,7 @@ def _fail_unless(condition: bool, message: str) -> None:
 def assert_frame_contents_equal(actual: Any, expected: Any, **kwargs: Any) -> None:
     """Like `pandas.testing.assert_frame_equal` (which gets `kwargs`, e.g. `atol=0.1`), but ignoring the order
     of rows and columns; duplicated index values or column names fail, since they make the match ambiguous."""
-    pd = _require("pandas", "pandas", "assert_frame_contents_equal")
+    pd = require("pandas", "pandas", "assert_frame_contents_equal")
     _fail_unless(isinstance(actual, pd.DataFrame), f"actual is a {type(actual).__name__}, not a DataFrame")
     _fail_unless(isinstance(expected, pd.DataFrame), f"expected is a {type(expected).__name__}, not a DataFrame")
     for name, frame in (("actual", actual), ("expected", expected)):

@@ -11,11 +11,12 @@ from typing import Any
 
 import luigi
 
-from .. import config as _config
-from .. import settings as _settings
-from ..build import build
-from ..log_writer import writer as _log_writer
-from ..unique_id import invalidate_hashes
+from .._core import config as _config
+from .._core import settings as _settings
+from .._core.hashing import invalidate_hashes
+from .._luigi.registry import event_handlers
+from .._run.build import build
+from .._storage.log_writer import writer as _log_writer
 
 __all__ = ["TaskRun", "isolated_config", "isolated_workspace", "run_task"]
 
@@ -91,10 +92,7 @@ def run_task(task: luigi.Task, **build_options: Any) -> TaskRun:
     def record(finished: luigi.Task) -> None:
         ran.append(finished)
 
-    luigi.Task.event_handler(luigi.Event.SUCCESS)(record)
-    try:
+    with event_handlers({luigi.Event.SUCCESS: record}):
         output = build(task, **build_options)
-    finally:
-        luigi.Task._event_callbacks[luigi.Task][luigi.Event.SUCCESS].discard(record)
     _log_writer.flush()
     return TaskRun(output=output, ran=ran)

@@ -12,7 +12,7 @@ import weakref
 import kartwheel
 import luigi
 import pytest
-from kartwheel._luigi.scheduling import WorkerSchedulerFactory
+from kartwheel._run.scheduling import SchedulerFactory
 
 
 class Listed(kartwheel.TaskOnKart):
@@ -95,14 +95,14 @@ def test_missing_parameters_are_still_luigis_error():
 
 def test_a_build_gives_sigusr1_back_and_lets_its_worker_go(workspace, monkeypatch):
     workers = []
-    create_worker = WorkerSchedulerFactory.create_worker
+    create_worker = SchedulerFactory.create_worker
 
     def recording(self, *args, **kwargs):
         worker = create_worker(self, *args, **kwargs)
         workers.append(weakref.ref(worker))
         return worker
 
-    monkeypatch.setattr(WorkerSchedulerFactory, "create_worker", recording)
+    monkeypatch.setattr(SchedulerFactory, "create_worker", recording)
     before = signal.getsignal(signal.SIGUSR1)
     assert kartwheel.build(Listed(values=[4, 2], workspace_directory=workspace)) == [4, 2]
     assert signal.getsignal(signal.SIGUSR1) == before

@@ -7,7 +7,8 @@ import collections
 import kartwheel
 import luigi
 import pytest
-from kartwheel._luigi.scheduling import LocalScheduler, WorkerSchedulerFactory
+from kartwheel._luigi.scheduling import LocalScheduler
+from kartwheel._run.scheduling import SchedulerFactory
 
 RUNS: list[str] = []
 
@@ -90,7 +91,7 @@ SCENARIOS = {
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_same_results_as_luigis_scheduler(tmp_path, scenario, workers):
     outcomes = []
-    for label, factory in (("luigi", None), ("kartwheel", WorkerSchedulerFactory())):
+    for label, factory in (("luigi", None), ("kartwheel", SchedulerFactory())):
         workspace = str(tmp_path / label)
         steps = [run_with(factory, root, workers) for root in SCENARIOS[scenario](workspace)]
         if workers == 1:
@@ -102,9 +103,9 @@ def test_same_results_as_luigis_scheduler(tmp_path, scenario, workers):
 
 def test_scenarios_are_not_trivial(tmp_path):
     [first, second] = SCENARIOS["parameter-change-reruns-downstream"](str(tmp_path))
-    assert run_with(WorkerSchedulerFactory(), first)["ran"] == {f"n{i}": 1 for i in range(10)}
-    assert run_with(WorkerSchedulerFactory(), second)["ran"] == {f"n{i}": 1 for i in range(6, 10)}
-    failing = run_with(WorkerSchedulerFactory(), chain(str(tmp_path / "f"), 12, fail_at=5))
+    assert run_with(SchedulerFactory(), first)["ran"] == {f"n{i}": 1 for i in range(10)}
+    assert run_with(SchedulerFactory(), second)["ran"] == {f"n{i}": 1 for i in range(6, 10)}
+    failing = run_with(SchedulerFactory(), chain(str(tmp_path / "f"), 12, fail_at=5))
     assert failing["ran"] == {f"n{i}": 1 for i in range(6)}
     assert failing["complete"] == sorted(f"n{i}" for i in range(5))
 

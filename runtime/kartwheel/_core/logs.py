@@ -1,0 +1,122 @@
+"""The supplementary logs a finished task leaves under `<workspace>/log/<kind>/<Class>_<hash>.<ext>`.
+
+Each log is encoded in memory when the task finishes and written by `log_writer` (in a helper process
+once a process has logged a few dozen tasks) with one plain write, not a temporary file and a rename:
+five renames a task would cost more disk time than a trivial task itself. A log is not what tells a
+task complete (its outputs are, and they are written atomically); a process killed before its logs
+are written leaves them missing or damaged, which reading reports, never a task that looks done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.metadata
+import pickle
+import sys
+import types
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .._storage import log_writer
+from .._storage.storage import Storage, storage_for
+from ..errors import LoadError
+from . import settings
+
+if TYPE_CHECKING:
+    from .._targets.target import KartTarget
+
+__all__ = ["LOG_KINDS", "log_file_name", "module_versions", "read_log", "write_logs"]
+
+LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
+
+
+def log_file_name(class_name: str, kind: str, suffix: str = "") -> str:
+    """The path of one kind of log, relative to the workspace: `log/<kind>/<Class><suffix>.<ext>`."""
+    extension = "txt" if kind == "module_versions" else "pkl"
+    return f"log/{kind}/{class_name}{suffix}.{extension}"
+
+
+def read_log(target: KartTarget) -> Any:
+    """One log, once every log submitted so far is on disk."""
+    log_writer.writer.flush()
+    if not settings.current().supplementary_logs and not target.exists():
+        raise LoadError(
+            f"{target} does not exist: supplementary logs are switched off ([kartwheel] supplementary_logs = false); "
+            "switch them on and run the task again to have its logs"
+        )
+    return target.load()
+
+
+def write_logs(
+    workspace: str,
+    file_stem: str,
+    *,
+    module: str,
+    processing_time: float,
+    seed: dict[str, Any],
+    task_log: dict[str, Any],
+    params: dict[str, Any],
+) -> None:
+    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer.
+
+    The paths are `log_file_name`'s, joined to the workspace without making five full targets: they
+    would cost as much as the rest of the bookkeeping of a trivial task.
+    """
+    import cloudpickle
+
+    contents = {
+        "module_versions": module_versions(module).encode("utf-8"),
+        "processing_time": pickle.dumps(float(processing_time), protocol=pickle.HIGHEST_PROTOCOL),
+        "random_seed": cloudpickle.dumps(seed, protocol=pickle.HIGHEST_PROTOCOL),
+        "task_log": cloudpickle.dumps(task_log, protocol=pickle.HIGHEST_PROTOCOL),
+        "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+    files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
+    log_writer.writer.submit(storage_for(workspace), files, helper=settings.current().log_helper_process)
+
+
+@functools.cache
+def _packages_distributions() -> Mapping[str, list[str]]:
+    return importlib.metadata.packages_distributions()
+
+
+@functools.cache
+def _version_of(top_level: str) -> str | None:
+    """The installed version of a top-level module's distribution, or its `__version__`."""
+    try:
+        return importlib.metadata.version(top_level)
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    if not top_level.startswith("_"):
+        for distribution in _packages_distributions().get(top_level, []):  # e.g. sklearn -> scikit-learn
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                return importlib.metadata.version(distribution)
+    version = getattr(sys.modules.get(top_level), "__version__", None)
+    return version if isinstance(version, str) else None
+
+
+def _imported_top_levels(module: types.ModuleType) -> set[str]:
+    """Top-level names of the modules that `module` imported, directly or through names it holds."""
+    names = set()
+    for value in vars(module).values():
+        origin = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(origin, str):
+            names.add(origin.split(".")[0])
+    return names
+
+
+@functools.cache
+def module_versions(module_name: str) -> str:
+    """`name==version` lines of the third-party packages a task's module imports."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        return ""
+    own = module_name.split(".")[0]
+    third_party = {
+        name
+        for name in _imported_top_levels(module)
+        if name not in sys.stdlib_module_names and name not in ("builtins", "__main__", own)
+    }
+    lines = [f"{name}=={version}" for name in sorted(third_party) if (version := _version_of(name))]
+    return "".join(f"{line}\n" for line in lines)

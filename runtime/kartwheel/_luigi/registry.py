@@ -1,0 +1,50 @@
+"""luigi's task registry and event callbacks: the classes it knows, and handlers added for a while."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import luigi
+import luigi.task
+from luigi.task_register import Register
+
+from .names import requires_attribute
+
+__all__ = ["event_handlers", "forget_redefined_task_classes", "registered_task_classes", "task_wraps"]
+
+requires_attribute(Register, "_reg")
+requires_attribute(Register, "_get_reg")
+requires_attribute(luigi.Task, "_event_callbacks")
+requires_attribute(luigi.task, "_task_wraps")
+
+# `functools.wraps` for a class that subclasses a task class (luigi's own helper, so luigi registers it right).
+task_wraps: Callable[[type], Callable[[type], type]] = luigi.task._task_wraps
+
+
+def registered_task_classes() -> dict[str, type]:
+    """Family -> class of every task class luigi knows (an ambiguous family maps to `Register.AMBIGUOUS_CLASS`)."""
+    return dict(Register._get_reg())
+
+
+def forget_redefined_task_classes() -> None:
+    """Keep only the newest definition of a task class defined again in the same module under the same
+    name (a notebook cell run twice), so that its name does not become ambiguous for luigi."""
+    newest: dict[tuple[str, str, str], type] = {}
+    for task_class in Register._reg:
+        newest[(task_class.get_task_family(), task_class.__module__, task_class.__qualname__)] = task_class
+    kept = set(map(id, newest.values()))
+    Register._reg = [task_class for task_class in Register._reg if id(task_class) in kept]
+
+
+@contextlib.contextmanager
+def event_handlers(handlers: Mapping[str, Any], task_class: type[luigi.Task] = luigi.Task) -> Iterator[None]:
+    """Call `handlers` (event -> function) on the events of every task of `task_class` inside the block only."""
+    for event, handler in handlers.items():
+        task_class.event_handler(event)(handler)
+    try:
+        yield
+    finally:
+        for event, handler in handlers.items():
+            luigi.Task._event_callbacks[task_class][event].discard(handler)
