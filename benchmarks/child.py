@@ -210,6 +210,9 @@ def main() -> None:
     """Run the mode named on the command line and write its report where the arguments say."""
     mode, args = sys.argv[1], json.loads(sys.argv[2])
     report = MODES[mode](args)
+    lib = sys.modules.get(args.get("library", ""))
+    if lib is not None:
+        report["library_file"] = lib.__file__  # which tree was measured (checked in scenarios.load_library)
     Path(args["report"]).write_text(json.dumps(report))
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import measure
 from report import Row
-from settings import REPO, Settings
+from settings import BASELINE, REPO, Settings
 
 IMPORT_RATIO = 1.3
 PROJECT, PACKAGE = "benchproj", "benchpkg"
@@ -110,18 +110,24 @@ def commands(s: Settings, where: Path, project: Path | str) -> dict[str, Command
     }
     for library in s.libraries:
         found[f"import:{library}"] = Command(
-            [s.python(library), "-c", f"import {library}"], where, s.env(library), s.budget(library)
+            [s.python(library), "-c", f"import {s.module(library)}"], where, s.env(library), s.budget(library)
         )
     sample = [f"{PACKAGE}.Sample", "--local-scheduler"]
     roots: dict[str, Path | str] = {"kartwheel": project}
+    if BASELINE in s.libraries:
+        # A copy of the project generated from this tree's template, run with the baseline's runtime.
+        roots[BASELINE] = shutil.copytree(project, where / "baseline") if isinstance(project, Path) else project
     if "gokart" in s.libraries:
         roots["gokart"] = gokart_project(where)
     for library, root in roots.items():
         if library in s.libraries and isinstance(root, Path):
             argv = [s.python(library), "main.py", *sample]
             budget = s.budget(library)
-            found[f"first:{library}"] = Command(argv, root, plain, budget, wipe=root / "resources")
-            found[f"rerun:{library}"] = Command(argv, root, plain, budget)
+            # A kartwheel side gets its runtime first on PYTHONPATH, like its other children: without it,
+            # `import kartwheel` finds whatever checkout is installed, which need not be the tree measured.
+            env = plain if library == "gokart" else s.env(library)
+            found[f"first:{library}"] = Command(argv, root, env, budget, wipe=root / "resources")
+            found[f"rerun:{library}"] = Command(argv, root, env, budget)
     return found
 
 
@@ -160,7 +166,7 @@ def run(s: Settings) -> list[Row]:
         timed = time_commands(s, commands(s, where, project))
     finally:
         shutil.rmtree(where, ignore_errors=True)
-    missing = {"kartwheel": project} if isinstance(project, str) else {}
+    missing = {"kartwheel": project, BASELINE: project} if isinstance(project, str) else {}
     bare = timed["python -c pass:reference"]
     rows = [
         Row(

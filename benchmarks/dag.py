@@ -17,7 +17,7 @@ NEW_PROCESS_MS = 0.15
 def measure_once(s: Settings, library: str, shape: str, n: int) -> dict[str, float] | measure.Outcome:
     """One repeat in a fresh workspace: first build + same-process rebuild, new-process rebuild, start-up."""
     python, env, budget = s.python(library), s.env(library), s.budget(library)
-    args = {"library": library, "shape": shape, "n": n}
+    args = {"library": s.module(library), "shape": shape, "n": n}
     with measure.Workspace(s.tmp_root) as ws:
         first = measure.run_child(python, "dag-first", args, ws, env, budget)
         if not first.ok:
@@ -25,7 +25,7 @@ def measure_once(s: Settings, library: str, shape: str, n: int) -> dict[str, flo
         again = measure.run_child(python, "dag-rebuild", args, ws, env, budget)
         if not again.ok:
             return again
-        start = measure.run_child(python, "startup", {"library": library}, ws, env, budget)
+        start = measure.run_child(python, "startup", {"library": s.module(library)}, ws, env, budget)
         if not start.ok:
             return start
     return {
@@ -43,21 +43,32 @@ def measure_once(s: Settings, library: str, shape: str, n: int) -> dict[str, flo
     }
 
 
-def measure_scenario(s: Settings, library: str, shape: str, n: int) -> dict[str, list[float]] | str:
-    """All repeats of one scenario: samples per metric, or a label saying why there are none."""
-    samples: dict[str, list[float]] = {}
+def measure_scenario(s: Settings, libraries: list[str], shape: str, n: int) -> dict[str, dict[str, list[float]] | str]:
+    """All repeats of one scenario for each library: samples per metric, or a label saying why there are none.
+
+    The libraries take turns within each repeat (repeat 1 of each, then repeat 2 of each, ...), so that the
+    machine's noise falls on all of them alike; a library that fails drops out of the later repeats.
+    """
+    found: dict[str, dict[str, list[float]] | str] = {library: {} for library in libraries}
     for i in range(s.repeat):
-        s.log(f"  dag {library} {shape} N={n} repeat {i + 1}/{s.repeat}")
-        once = measure_once(s, library, shape, n)
-        if isinstance(once, measure.Outcome):
-            s.log(f"    failed: {once.failure()}\n{once.stderr_tail[-1500:]}")
-            return once.failure()
-        for key, value in once.items():
-            samples.setdefault(key, []).append(value)
-    # Differences of medians: a per-repeat difference would carry the start-up's noise twice.
-    above = measure.median(samples["new_total_s"]) - measure.median(samples["startup_s"])
-    samples["new_ms"] = [above / n * 1e3]
-    return samples
+        for library in libraries:
+            samples = found[library]
+            if isinstance(samples, str):
+                continue
+            s.log(f"  dag {library} {shape} N={n} repeat {i + 1}/{s.repeat}")
+            once = measure_once(s, library, shape, n)
+            if isinstance(once, measure.Outcome):
+                s.log(f"    failed: {once.failure()}\n{once.stderr_tail[-1500:]}")
+                found[library] = once.failure()
+                continue
+            for key, value in once.items():
+                samples.setdefault(key, []).append(value)
+    for samples in found.values():
+        if isinstance(samples, dict):
+            # Differences of medians: a per-repeat difference would carry the start-up's noise twice.
+            above = measure.median(samples["new_total_s"]) - measure.median(samples["startup_s"])
+            samples["new_ms"] = [above / n * 1e3]
+    return found
 
 
 def skip_reason(s: Settings, library: str, shape: str, n: int, failed: dict[tuple[str, str], int]) -> str:
@@ -75,11 +86,12 @@ def collect(s: Settings) -> dict[tuple[str, int], dict[str, dict[str, list[float
     failed: dict[tuple[str, str], int] = {}
     for shape in s.shapes:
         for n in s.sizes:
+            skipped = {library: skip_reason(s, library, shape, n, failed) for library in s.libraries}
+            measured = measure_scenario(s, [lib for lib in s.libraries if not skipped[lib]], shape, n)
             per_lib: dict[str, dict[str, list[float]] | str] = {}
             for library in s.libraries:
-                reason = skip_reason(s, library, shape, n, failed)
-                per_lib[library] = reason or measure_scenario(s, library, shape, n)
-                if isinstance(per_lib[library], str) and not reason:
+                per_lib[library] = skipped[library] or measured[library]
+                if isinstance(per_lib[library], str) and not skipped[library]:
                     failed[library, shape] = n
             results[shape, n] = per_lib
     return results

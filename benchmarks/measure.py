@@ -60,9 +60,17 @@ def run_command(cmd: list[str], cwd: Path, env: dict[str, str] | None = None, ti
         timed_out: list[bool] = []
         timer = threading.Timer(timeout, _kill_group, (proc, timed_out))
         timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        timer.cancel()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+        except BaseException:
+            # Interrupted (Ctrl-C, or SIGTERM through run.py's handler): stop the measurement too, and do not
+            # leave the timer thread to keep this process alive until the budget runs out.
+            _kill_group(proc, [])
+            proc.wait()
+            raise
+        finally:
+            timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         tail = err.read()[-4000:].decode(errors="replace")
@@ -123,11 +131,23 @@ def remove_workspaces() -> None:
         shutil.rmtree(_FINISHED.pop(), ignore_errors=True)
 
 
-def child_env(library: str, repo: Path) -> dict[str, str]:
-    """The environment for a child: the repository's runtime first on the path when measuring kartwheel."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+# Set in a kartwheel child's environment: the `runtime/` directory its `import kartwheel` must come from.
+# The child checks `kartwheel.__file__` against it (see scenarios.load_library), so that an editable install
+# of another checkout (a `.pth` in site-packages) can never be measured in place of the tree asked for.
+RUNTIME_VAR = "KARTWHEEL_BENCH_RUNTIME"
+
+
+def child_env(library: str, repo: Path, runtime: Path | None = None) -> dict[str, str]:
+    """The environment for a child: kartwheel's runtime (default: the repository's) first on the path.
+
+    PYTHONPATH comes before site-packages on sys.path, and so before the paths an editable install's
+    `.pth` file appends there.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", RUNTIME_VAR)}
     if library == "kartwheel":
-        env["PYTHONPATH"] = str(repo / "runtime")
+        runtime = runtime or repo / "runtime"
+        env["PYTHONPATH"] = str(runtime)
+        env[RUNTIME_VAR] = str(runtime)
     return env
 
 

@@ -134,8 +134,15 @@ def _git_commit() -> str:
     return out.stdout.strip()
 
 
-def write_json(path: Path, rows: list[Row], settings: dict[str, Any], versions: dict[str, str]) -> None:
-    """Write every row, with raw samples, the settings and the machine, as JSON."""
+def write_json(
+    path: Path,
+    rows: list[Row],
+    settings: dict[str, Any],
+    versions: dict[str, str],
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Write every row, with raw samples, the settings and the machine, as JSON; ``extra``: more top-level keys."""
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"machine": machine(), "versions": versions, "settings": settings, "rows": [asdict(row) for row in rows]}
+    doc.update(extra or {})
     path.write_text(json.dumps(doc, indent=2, default=str))

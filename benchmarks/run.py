@@ -2,11 +2,14 @@
 
 python benchmarks/run.py [--against gokart] [--suite dag,throughput,coldstart,workers]
                          [--sizes 100,1000,10000] [--repeat 5] [--json out.json] [--quick]
+                         [--baseline <git ref>]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import subprocess
 import sys
 import time
@@ -17,12 +20,13 @@ import measure
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import baseline
 import coldstart
 import dag
 import throughput
 import workers
 from report import Row, table_lines, write_json
-from settings import REPO, SUITES, Settings, quick
+from settings import BASELINE, REPO, SUITES, Settings, quick
 
 RUNNERS: dict[str, Callable[[Settings], list[Row]]] = {
     "dag": dag.run,
@@ -71,6 +75,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="where temporary workspaces go (keep it on the disk you want to measure)",
     )
     p.add_argument("--table", type=Path, help="also write the table to this text file")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        help="also measure the runtime/ of this git commit, interleaved with this tree's, and print the ratios",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     return p.parse_args(argv)
 
@@ -80,6 +89,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
     libraries = _csv(args.libraries)
     if args.against and args.against not in libraries:
         libraries.append(args.against)
+    if args.baseline and "kartwheel" not in libraries:
+        raise SystemExit("--baseline compares two kartwheel trees: --libraries must include kartwheel")
     suites = _csv(args.suite)
     unknown = [name for name in suites if name not in RUNNERS]
     if unknown:
@@ -103,15 +114,24 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def available(s: Settings, library: str) -> str:
-    """'' when the library imports with the API the benchmarks use, else why not."""
+    """'' when the library imports with the API the benchmarks use, else why not.
+
+    For a kartwheel side, also check (and log) that it imports from the `runtime/` chosen for it.
+    """
     names = ("TaskOnKart", "build", "TaskInstanceParameter", "ListTaskInstanceParameter")
-    probe = f"import {library} as m; " + "; ".join(f"m.{name}" for name in names)
+    probe = f"import {s.module(library)} as m; " + "; ".join(f"m.{name}" for name in names) + "; print(m.__file__)"
     done = subprocess.run(
         [s.python(library), "-c", probe], capture_output=True, text=True, env=s.env(library), check=False
     )
-    if done.returncode == 0:
-        return ""
-    return (done.stderr.strip().splitlines() or ["failed"])[-1]
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or ["failed"])[-1]
+    found = Path(done.stdout.strip().splitlines()[-1]).resolve()
+    runtime = s.runtime(library)
+    if runtime is not None:
+        if not found.is_relative_to(runtime.resolve()):
+            return f"imports from {found}, not from {runtime}"
+        s.log(f"{library} imports kartwheel from {found}")
+    return ""
 
 
 def versions(s: Settings) -> dict[str, str]:
@@ -119,7 +139,7 @@ def versions(s: Settings) -> dict[str, str]:
     found = {}
     for library in [*s.libraries, "luigi"]:
         code = f"import importlib.metadata as m; print(m.version({library!r}))"
-        if library == "kartwheel":
+        if s.module(library) == "kartwheel":
             code = 'import kartwheel; print(getattr(kartwheel, "__version__", "?"))'
         python = s.python("gokart" if library == "luigi" and "gokart" in s.libraries else library)
         done = subprocess.run([python, "-c", code], capture_output=True, text=True, env=s.env(library), check=False)
@@ -132,9 +152,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     s = settings_from(args)
     s.tmp_root.mkdir(parents=True, exist_ok=True)
+    # A plain `kill` unwinds like Ctrl-C, so that the baseline's temporary tree is deleted all the same.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    with contextlib.ExitStack() as cleanup:
+        if args.baseline:
+            # The baseline's runtime/ lives in a temporary directory for the whole run, then is deleted.
+            s.baseline_ref = args.baseline
+            s.baseline_commit, s.baseline_runtime = cleanup.enter_context(
+                baseline.materialised(args.baseline, s.tmp_root)
+            )
+            s.libraries.insert(s.libraries.index("kartwheel") + 1, BASELINE)
+            s.log(f"baseline {args.baseline} is commit {s.baseline_commit}, runtime in {s.baseline_runtime}")
+        code = measure_and_report(args, s)
+    return code
+
+
+def measure_and_report(args: argparse.Namespace, s: Settings) -> int:
+    """Check the libraries, run the suites, print the table (and the ratios to the baseline), write the JSON."""
+    if "kartwheel" in s.libraries:
+        baseline.precompile(REPO / "runtime")  # as the baseline's is: no child pays for writing __pycache__
     for library in list(s.libraries):
         reason = available(s, library)
         if reason:
+            if library in ("kartwheel", BASELINE) and s.baseline_ref:
+                raise SystemExit(f"{library} is not usable: {reason}")
             s.log(f"{library} is not usable, skipping it: {reason}")
             s.libraries.remove(library)
     if not s.libraries:
@@ -148,9 +189,20 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         measure.remove_workspaces()
     lines = table_lines(rows, s.libraries)
+    extra = {}
+    if s.baseline_ref and s.baseline_commit:
+        ratios = baseline.ratios(rows)
+        lines += ["", *baseline.ratio_lines(ratios, s.baseline_ref, s.baseline_commit)]
+        rows, baseline_rows = baseline.split_rows(rows)
+        extra["baseline"] = {
+            "ref": s.baseline_ref,
+            "commit": s.baseline_commit,
+            "rows": baseline_rows,
+            "ratios": ratios,
+        }
     print("\n".join(lines))
     print(f"\n{len(rows)} rows in {time.perf_counter() - started:.0f} s; JSON in {args.json}")
-    write_json(args.json, rows, s.as_dict(), versions(s))
+    write_json(args.json, rows, s.as_dict(), versions(s), extra)
     if args.table:
         args.table.write_text("\n".join(lines) + "\n")
     return 0

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import importlib
+import os
 import time
 import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import luigi
 
 LIBRARIES = ("kartwheel", "gokart")
 SHAPES = ("chain", "fanin", "tree", "rchain")
+# The environment variable measure.child_env sets to the `runtime/` directory kartwheel must be imported from
+# (the same name as measure.RUNTIME_VAR, spelled here so that a child imports nothing more for it).
+RUNTIME_VAR = "KARTWHEEL_BENCH_RUNTIME"
 
 # Results that tasks running in this process hand back to the measuring code (workers=1 runs in-process).
 PROBES: dict[str, float] = {}
@@ -21,10 +26,21 @@ _BEFORE_LOAD: list[Callable[[], None]] = []
 
 
 def load_library(name: str) -> types.ModuleType:
-    """Import the library under test by name."""
+    """Import the library under test by name; for kartwheel, check it comes from the tree the parent chose.
+
+    Only the library's public API is used here and in the task classes below (`TaskOnKart`,
+    `TaskInstanceParameter`, `ListTaskInstanceParameter`, `build`), so that the same children measure any
+    tree: the flat module layout of older commits as well as the private subpackages of newer ones.
+    """
     if name not in LIBRARIES:
         raise ValueError(f"unknown library {name!r}; expected one of {LIBRARIES}")
-    return importlib.import_module(name)
+    lib = importlib.import_module(name)
+    expected = os.environ.get(RUNTIME_VAR)
+    if name == "kartwheel" and expected:
+        found = Path(lib.__file__ or "").resolve()
+        if not found.is_relative_to(Path(expected).resolve()):
+            raise RuntimeError(f"kartwheel was imported from {found}, not from {expected} (check PYTHONPATH)")
+    return lib
 
 
 def define_tasks(lib: types.ModuleType) -> types.SimpleNamespace:

@@ -11,6 +11,8 @@ import measure
 
 REPO = Path(__file__).resolve().parent.parent
 SUITES = ("dag", "throughput", "coldstart", "workers")
+# The side that measures kartwheel from another tree (`--baseline <ref>`): a column of its own, like a library.
+BASELINE = "baseline"
 
 
 @dataclass
@@ -32,10 +34,24 @@ class Settings:
     cpu_seconds: float = 0.5
     tmp_root: Path = REPO / "benchmarks" / "results" / "tmp"
     verbose: bool = True
+    # `--baseline`: the git ref as given, the commit it names, and the `runtime/` directory extracted from it.
+    baseline_ref: str | None = None
+    baseline_commit: str | None = None
+    baseline_runtime: Path | None = None
+
+    def module(self, library: str) -> str:
+        """The module a side imports: the baseline is kartwheel too, from another tree."""
+        return "kartwheel" if library == BASELINE else library
+
+    def runtime(self, library: str) -> Path | None:
+        """The `runtime/` directory a kartwheel side imports from (None for other libraries)."""
+        if library == BASELINE:
+            return self.baseline_runtime
+        return REPO / "runtime" if library == "kartwheel" else None
 
     def python(self, library: str) -> str:
         """The interpreter that runs a library's side."""
-        return measure.interpreter(library, self.gokart_python)
+        return measure.interpreter(self.module(library), self.gokart_python)
 
     def budget(self, library: str) -> float:
         """Seconds one measurement of a library may take before it counts as a timeout."""
@@ -43,7 +59,7 @@ class Settings:
 
     def env(self, library: str) -> dict[str, str]:
         """The environment of a library's child processes."""
-        return measure.child_env(library, REPO)
+        return measure.child_env(self.module(library), REPO, self.runtime(library))
 
     def log(self, message: str) -> None:
         """Progress on stderr, so that stdout carries only the table."""

@@ -29,7 +29,7 @@ def once(s: Settings, runner: str, kind: str) -> dict[str, float] | measure.Outc
     library = "kartwheel" if runner.startswith("raw") else runner
     python, env, budget = s.python(library), s.env(library), s.budget(library)
     args: dict[str, Any] = {
-        "library": library,
+        "library": s.module(library),
         "kind": kind,
         "size_mb": _sizes(s, kind),
         "via": "raw" if runner.startswith("raw") else "lib",

@@ -23,21 +23,36 @@ def calibrate(seconds: float) -> int:
     return max(1, int(CALIBRATION_WORK * seconds / best))
 
 
-def samples_for(s: Settings, library: str, work: int) -> dict[str, list[float]] | str:
-    """Every repeat of workers=1 and workers=2 for one library, each in a fresh process and workspace."""
-    samples: dict[str, list[float]] = {}
+def samples_for(s: Settings, libraries: list[str], work: int) -> dict[str, dict[str, list[float]] | str]:
+    """Every repeat of workers=1 and workers=2 for each library, each in a fresh process and workspace.
+
+    The libraries take turns within each repeat, so that the machine's noise falls on all of them alike.
+    """
+    found: dict[str, dict[str, list[float]] | str] = {library: {} for library in libraries}
     for i in range(s.repeat):
-        for workers in (1, 2):
-            s.log(f"  workers {library} {s.cpu_tasks} tasks workers={workers} repeat {i + 1}/{s.repeat}")
-            args = {"library": library, "tasks": s.cpu_tasks, "work": work, "workers": workers}
-            with measure.Workspace(s.tmp_root) as ws:
-                out = measure.run_child(s.python(library), "workers", args, ws, s.env(library), s.budget(library))
-            if not out.ok:
-                s.log(f"    failed: {out.failure()}\n{out.stderr_tail[-1500:]}")
-                return out.failure()
-            samples.setdefault(f"w{workers}_s", []).append(out.report["seconds"])
-            samples.setdefault(f"w{workers}_rss_mb", []).append(out.maxrss_mb)
-        samples.setdefault("ratio", []).append(samples["w2_s"][-1] / samples["w1_s"][-1])
+        for library in libraries:
+            samples = found[library]
+            if isinstance(samples, str):
+                continue
+            found[library] = one_repeat(s, library, work, samples, f"repeat {i + 1}/{s.repeat}")
+    return found
+
+
+def one_repeat(
+    s: Settings, library: str, work: int, samples: dict[str, list[float]], label: str
+) -> dict[str, list[float]] | str:
+    """workers=1 then workers=2 for one library, added to its samples; the failure label if one failed."""
+    for workers in (1, 2):
+        s.log(f"  workers {library} {s.cpu_tasks} tasks workers={workers} {label}")
+        args = {"library": s.module(library), "tasks": s.cpu_tasks, "work": work, "workers": workers}
+        with measure.Workspace(s.tmp_root) as ws:
+            out = measure.run_child(s.python(library), "workers", args, ws, s.env(library), s.budget(library))
+        if not out.ok:
+            s.log(f"    failed: {out.failure()}\n{out.stderr_tail[-1500:]}")
+            return out.failure()
+        samples.setdefault(f"w{workers}_s", []).append(out.report["seconds"])
+        samples.setdefault(f"w{workers}_rss_mb", []).append(out.maxrss_mb)
+    samples.setdefault("ratio", []).append(samples["w2_s"][-1] / samples["w1_s"][-1])
     return samples
 
 
@@ -45,7 +60,7 @@ def run(s: Settings) -> list[Row]:
     """Run the workers suite and return its rows."""
     work = calibrate(s.cpu_seconds)
     scenario = f"fan-in of {s.cpu_tasks} x {s.cpu_seconds:g} s CPU"
-    per = {library: samples_for(s, library, work) for library in s.libraries}
+    per = samples_for(s, s.libraries, work)
     rows = []
     for workers in (1, 2):
         row = Row("workers", scenario, f"build, workers={workers}", "s")
