@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
 
 import kartwheel
 import luigi
@@ -147,6 +148,15 @@ def test_an_unknown_key_in_a_task_section_warns_with_the_nearest_parameter(tmp_p
     path = write(tmp_path, "typo.ini", "[config_defaults.Fit]\nrigde = 5.0\n")
     with pytest.warns(kartwheel.ConfigWarning, match=r"\[config_defaults\.Fit\] rigde: .*did you mean ridge\?"):
         kartwheel.add_config(path)
+
+
+def test_luigis_own_sections_are_not_checked_for_unknown_keys(tmp_path):
+    # luigi reads [core] rpc-retry-attempts / rpc-retry-wait in its RPC client, not through its `core` class.
+    text = "[core]\nrpc_retry_attempts = 5\nrpc_retry_wait = 3\n[worker]\nwait_interval = 0.1\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", kartwheel.ConfigWarning)
+        kartwheel.add_config(write(tmp_path, "luigi.ini", text))
+    assert luigi.configuration.get_config().getint("core", "rpc_retry_attempts") == 5
 
 
 def test_an_unknown_key_of_a_task_imported_later_warns_when_it_is_first_made(tmp_path):

@@ -22,7 +22,7 @@ def warn_unknown_keys(task_class: type[luigi.Task], config: Any | None = None) -
     """Warn once per (section, key) for keys of `[<task family>]` that are not parameters of the task."""
     config = config if config is not None else luigi.configuration.get_config()
     family = task_class.get_task_family()
-    if family == COMMON_SECTION or not config.has_section(family):
+    if family == COMMON_SECTION or not config.has_section(family) or _is_luigis_own(task_class):
         return
     names = [name for name, _ in task_class.get_params()]
     ignored: set[str] = getattr(task_class, "ignore_unconsumed", set())
@@ -40,6 +40,12 @@ def warn_unknown_keys(task_class: type[luigi.Task], config: Any | None = None) -
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]}?" if close else f"its parameters: {', '.join(names)}"
         warnings.warn(f"config [{family}] {option}: {family} has no parameter {key!r}; {hint}", ConfigWarning, 3)
+
+
+def _is_luigis_own(task_class: type) -> bool:
+    """luigi's own sections (`[core]`, `[worker]`, `[scheduler]`...): luigi also reads keys its config classes
+    do not declare (`[core] rpc-retry-attempts`, read by its RPC client), so none can be called unknown."""
+    return task_class.__module__.split(".")[0] == "luigi"
 
 
 def warn_unknown_keys_of_registered_tasks() -> None:
