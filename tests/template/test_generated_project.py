@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import configparser
 import os
 import pickle
 import re
@@ -18,6 +19,8 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
+
+from tests.runtime.loggers import logger_calls
 
 from .conftest import Generate
 from .helpers import (
@@ -161,6 +164,26 @@ def test_ci_docker_and_config_files_use_the_answers(case: tuple[Path, dict[str, 
     assert f'task_namespace = "{answers["package_name"]}"' in template
 
 
+LUIGI_LOGGERS = {"luigi", "luigi-interface"}  # the loggers luigi itself logs to
+
+
+def test_the_logging_config_names_the_loggers_the_bundled_runtime_logs_to(
+    case: tuple[Path, dict[str, object]],
+) -> None:
+    project, answers = case
+    runtime_package = f"{answers['package_name']}.kartwheel"
+    calls = logger_calls(project / str(answers["package_name"]) / "kartwheel", runtime_package)
+    # The run's logging setup only configures loggers (luigi's, the root); the other calls are loggers logged to.
+    used = {call.name for call in calls if call.module != f"{runtime_package}._cli.console_log"}
+    assert used and None not in used
+    config = configparser.RawConfigParser()
+    config.read(project / "conf" / "logging.ini", encoding="utf-8")
+    keys = [key.strip() for key in config.get("loggers", "keys").split(",")]
+    qualnames = {config.get(f"logger_{key}", "qualname") for key in keys if key != "root"}
+    assert qualnames - LUIGI_LOGGERS == {runtime_package}
+    assert all(str(name).startswith(runtime_package + ".") for name in used)
+
+
 def test_readme_and_license_show_the_answers(case: tuple[Path, dict[str, object]]) -> None:
     project, answers = case
     readme = (project / "README.md").read_text(encoding="utf-8").splitlines()
@@ -219,7 +242,9 @@ def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: G
 
     run = run_in(project, sys.executable, "main.py", "gokart_nlp100.Sample", "--local-scheduler")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 ran successfully" in run.stdout + run.stderr
+    assert "1 task: 1 ran, 0 cached, 0 failed" in run.stderr
+    assert "Informed scheduler" not in run.stderr and "Luigi Execution Summary" not in run.stderr
+    assert "* 1 ran successfully" in (project / "resources" / "log" / "luigi.log").read_text(encoding="utf-8")
     [output] = (project / "resources" / "gokart_nlp100" / "model" / "sample").iterdir()
     assert re.fullmatch(r"Sample_[0-9a-f]{32}\.pkl", output.name)
     with output.open("rb") as file:
