@@ -133,6 +133,11 @@ def test_pyproject_parses_and_carries_the_answers(case: tuple[Path, dict[str, ob
     assert meta["authors"] == [{"name": answers["author"]}]
     assert meta["requires-python"] == ">=3.10"  # what the code runs on; python_version is for CI and Docker
     assert [dep.split(">")[0] for dep in meta["dependencies"]] == ["luigi", "cloudpickle"]
+    runtime_dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    for dependency in meta["dependencies"]:  # the bundled runtime's own requirements, to the letter
+        assert dependency in runtime_dependencies
     assert {dep.split(">")[0] for dep in meta["optional-dependencies"]["dev"]} == {"pytest", "ruff"}
     assert data["tool"]["ruff"]["target-version"] == "py310"
     assert data["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [answers["package_name"]]
@@ -233,6 +238,13 @@ def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a command in the project folder with a clean environment for Python's import path."""
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
     return subprocess.run(list(args), cwd=project, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_the_project_tests_use_the_bundled_runtime_s_testing_helpers(case: tuple[Path, dict[str, object]]) -> None:
+    project, answers = case
+    helpers = f"from {answers['package_name']}.kartwheel.testing import"
+    assert helpers + " isolated_workspace" in (project / "tests" / "conftest.py").read_text(encoding="utf-8")
+    assert helpers + " run_task" in (project / "tests" / "test_sample.py").read_text(encoding="utf-8")
 
 
 def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: Generate) -> None:
