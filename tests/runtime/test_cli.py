@@ -72,11 +72,81 @@ def outputs(project: Path) -> list[Path]:
 def test_script_runs_task_with_parameter(project):
     done = run_sample(project, "SampleTask", "--local-scheduler", "--param=hello", "--count=2")
     assert done.returncode == 0, done.stderr
-    assert "1 ran successfully" in done.stderr
+    assert "1 task: 1 ran, 0 cached, 0 failed" in done.stderr
     [output] = outputs(project)
     assert output.name.startswith("SampleTask_")
     with open(output, "rb") as file:
         assert pickle.load(file) == "hellohello"
+
+
+LUIGI_INFO_LINES = ("Informed scheduler that task", "Done scheduling tasks", "Luigi Execution Summary")
+
+
+def test_luigi_s_info_lines_go_to_the_log_file_and_the_console_shows_kartwheel_s(project):
+    done = run_sample(project, "SampleTask", "--local-scheduler", "--param=x")
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in LUIGI_INFO_LINES if line in done.stderr]
+    assert "INFO" not in done.stderr and "Worker" not in done.stderr
+    assert "1 task: 1 ran, 0 cached, 0 failed" in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "root complete: 1 tasks, 1 run here, 0 by other workers"
+    log = (project / "resources" / "log" / "luigi.log").read_text(encoding="utf-8")
+    assert all(line in log for line in LUIGI_INFO_LINES)
+    assert "* 1 ran successfully" in log and "logging disabled" not in log
+
+
+def test_verbose_shows_luigi_s_info_lines_on_the_console(project):
+    done = run_sample(project, "SampleTask", "--local-scheduler", "--param=x", "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert all(line in done.stderr for line in LUIGI_INFO_LINES)
+    assert "INFO: Done scheduling tasks" in done.stderr and "logging disabled" not in done.stderr
+    assert (project / "resources" / "log" / "luigi.log").exists()
+
+
+def test_warnings_and_errors_reach_the_console(project):
+    done = run_sample(project, "Broken", "--local-scheduler")
+    assert "ERROR: [pid" in done.stderr and "broken on purpose" in done.stderr
+    assert "Informed scheduler" not in done.stderr
+
+
+LOGGING_INI = """
+[loggers]
+keys=root,luigi_interface
+
+[handlers]
+keys=console
+
+[formatters]
+keys=plain
+
+[logger_root]
+level=WARNING
+handlers=console
+
+[logger_luigi_interface]
+level=INFO
+handlers=console
+qualname=luigi-interface
+propagate=0
+
+[handler_console]
+class=StreamHandler
+level=INFO
+formatter=plain
+args=(sys.stderr,)
+
+[formatter_plain]
+format=from the config: %(message)s
+"""
+
+
+def test_a_logging_config_file_that_names_luigi_s_logger_shows_its_lines(project):
+    (project / "logging.ini").write_text(LOGGING_INI, encoding="utf-8")
+    done = run_sample(project, "SampleTask", "--local-scheduler", "--param=x", "--logging-conf-file=logging.ini")
+    assert done.returncode == 0, done.stderr
+    assert "from the config: Done scheduling tasks" in done.stderr
+    missing = run_sample(project, "SampleTask", "--local-scheduler", "--param=x", "--logging-conf-file=none.ini")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "error: the logging config file none.ini does not exist (--logging-conf-file)"
 
 
 def test_run_with_argument_list(project):

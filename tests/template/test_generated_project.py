@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import configparser
 import os
 import pickle
 import re
@@ -18,6 +19,8 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
+
+from tests.runtime.loggers import logger_calls
 
 from .conftest import Generate
 from .helpers import (
@@ -130,6 +133,11 @@ def test_pyproject_parses_and_carries_the_answers(case: tuple[Path, dict[str, ob
     assert meta["authors"] == [{"name": answers["author"]}]
     assert meta["requires-python"] == ">=3.10"  # what the code runs on; python_version is for CI and Docker
     assert [dep.split(">")[0] for dep in meta["dependencies"]] == ["luigi", "cloudpickle"]
+    runtime_dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"
+    ]
+    for dependency in meta["dependencies"]:  # the bundled runtime's own requirements, to the letter
+        assert dependency in runtime_dependencies
     assert {dep.split(">")[0] for dep in meta["optional-dependencies"]["dev"]} == {"pytest", "ruff"}
     assert data["tool"]["ruff"]["target-version"] == "py310"
     assert data["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == [answers["package_name"]]
@@ -159,6 +167,26 @@ def test_ci_docker_and_config_files_use_the_answers(case: tuple[Path, dict[str, 
     assert "resources/" in (project / ".gitignore").read_text(encoding="utf-8").splitlines()
     template = (project / str(answers["package_name"]) / "utils" / "template.py").read_text(encoding="utf-8")
     assert f'task_namespace = "{answers["package_name"]}"' in template
+
+
+LUIGI_LOGGERS = {"luigi", "luigi-interface"}  # the loggers luigi itself logs to
+
+
+def test_the_logging_config_names_the_loggers_the_bundled_runtime_logs_to(
+    case: tuple[Path, dict[str, object]],
+) -> None:
+    project, answers = case
+    runtime_package = f"{answers['package_name']}.kartwheel"
+    calls = logger_calls(project / str(answers["package_name"]) / "kartwheel", runtime_package)
+    # The run's logging setup only configures loggers (luigi's, the root); the other calls are loggers logged to.
+    used = {call.name for call in calls if call.module != f"{runtime_package}._cli.console_log"}
+    assert used and None not in used
+    config = configparser.RawConfigParser()
+    config.read(project / "conf" / "logging.ini", encoding="utf-8")
+    keys = [key.strip() for key in config.get("loggers", "keys").split(",")]
+    qualnames = {config.get(f"logger_{key}", "qualname") for key in keys if key != "root"}
+    assert qualnames - LUIGI_LOGGERS == {runtime_package}
+    assert all(str(name).startswith(runtime_package + ".") for name in used)
 
 
 def test_readme_and_license_show_the_answers(case: tuple[Path, dict[str, object]]) -> None:
@@ -212,6 +240,13 @@ def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(args), cwd=project, capture_output=True, text=True, env=env, timeout=300)
 
 
+def test_the_project_tests_use_the_bundled_runtime_s_testing_helpers(case: tuple[Path, dict[str, object]]) -> None:
+    project, answers = case
+    helpers = f"from {answers['package_name']}.kartwheel.testing import"
+    assert helpers + " isolated_workspace" in (project / "tests" / "conftest.py").read_text(encoding="utf-8")
+    assert helpers + " run_task" in (project / "tests" / "test_sample.py").read_text(encoding="utf-8")
+
+
 def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: Generate) -> None:
     project = generate(project_name="nlp100", package_name="gokart_nlp100")
     before = run_in(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
@@ -219,7 +254,9 @@ def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: G
 
     run = run_in(project, sys.executable, "main.py", "gokart_nlp100.Sample", "--local-scheduler")
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "1 ran successfully" in run.stdout + run.stderr
+    assert "1 task: 1 ran, 0 cached, 0 failed" in run.stderr
+    assert "Informed scheduler" not in run.stderr and "Luigi Execution Summary" not in run.stderr
+    assert "* 1 ran successfully" in (project / "resources" / "log" / "luigi.log").read_text(encoding="utf-8")
     [output] = (project / "resources" / "gokart_nlp100" / "model" / "sample").iterdir()
     assert re.fullmatch(r"Sample_[0-9a-f]{32}\.pkl", output.name)
     with output.open("rb") as file:

@@ -1,22 +1,17 @@
-"""Fixtures shared by the project's tests."""
+"""Fixtures shared by the project's tests, from the testing helpers of the bundled runtime."""
 
 from collections.abc import Iterator
 from pathlib import Path
 
-import luigi
 import pytest
+
+from {{ cookiecutter.package_name }}.kartwheel.testing import isolated_workspace
 
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Iterator[Path]:
-    """Point every task at a fresh workspace, so that tests never read or write the project's resources/."""
-    config = luigi.configuration.get_config()
-    if not config.has_section("TaskOnKart"):
-        config.add_section("TaskOnKart")
-    previous = config.get("TaskOnKart", "workspace_directory", fallback=None)
-    config.set("TaskOnKart", "workspace_directory", str(tmp_path / "resources"))
-    yield tmp_path / "resources"
-    if previous is None:
-        config.remove_option("TaskOnKart", "workspace_directory")
-    else:
-        config.set("TaskOnKart", "workspace_directory", previous)
+    """Build into a fresh workspace with luigi's configuration reset, never the project's resources/."""
+    # [TaskOnKart] outranks ProjectTask's default, which is the project's resources/.
+    resources = tmp_path / "resources"
+    with isolated_workspace(tmp_path, TaskOnKart={"workspace_directory": str(resources)}):
+        yield resources

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from {{ cookiecutter.package_name }} import kartwheel
+from {{ cookiecutter.package_name }}.kartwheel.testing import run_task
 from {{ cookiecutter.package_name }}.model.pipeline import (
     Fit,
     Measurements,
@@ -45,8 +46,8 @@ def test_score_builds_the_whole_pipeline_from_the_raw_csv(workspace: Path) -> No
 
 
 def test_a_changed_parameter_reruns_only_the_stages_that_depend_on_it(workspace: Path) -> None:
-    kartwheel.build(Score())
-    kartwheel.build(Score(model=Fit(ridge=5.0)))
+    assert run_task(Score()).ran_names() == ["Measurements", "Fit", "Score"]
+    assert run_task(Score(model=Fit(ridge=5.0))).ran_names() == ["Fit", "Score"]
     outputs = workspace / "{{ cookiecutter.package_name }}" / "model" / "pipeline"
     assert len(list(outputs.glob("Measurements_*.pkl"))) == 1
     assert len(list(outputs.glob("Fit_*.pkl"))) == 2

@@ -28,10 +28,13 @@ from .._run.scheduler_probe import unreachable_scheduler
 from .._run.scheduling import SchedulerFactory
 from ..errors import CommandLineError, KartwheelError
 from .actions import run_instead
+from .console_log import configure_logging
 from .options import OWN_OPTIONS, check_no_clash, progress_settings, show_plan, split_options
 from .task_list import program_name, task_listing
 
 __all__ = ["main", "run"]
+
+logger = logging.getLogger(__name__)
 
 # The codes luigi's `[retcode]` section knows (the rest of EXIT_CODES are kartwheel's own).
 _LUIGI_CODES = ("already_running", "missing_data", "not_run", "task_failed", "scheduling_error")
@@ -175,6 +178,7 @@ def run(argv: list[str] | None = None) -> NoReturn:
     invalidate_hashes()  # the command line may change what tasks require
     root: luigi.Task | None = None
     progress: tuple[bool, float | None] = (False, None)
+    logging_context: contextlib.AbstractContextManager = contextlib.nullcontext()
     try:
         argv, options = split_options(argv)
         load_modules(exact_parser().parse_known_args(argv)[0])
@@ -191,11 +195,13 @@ def run(argv: list[str] | None = None) -> NoReturn:
                 sys.exit(show_plan(argv, options))
             if run_instead(argv):
                 sys.exit(0)
+            logging_context = configure_logging(argv, root, options.verbose)
     except KartwheelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     _exit_if_scheduler_unreachable(argv)
-    sys.exit(_run_luigi(argv, root, progress))
+    with logging_context:
+        sys.exit(_run_luigi(argv, root, progress))
 
 
 def _exit_if_scheduler_unreachable(argv: list[str]) -> None:
@@ -227,8 +233,7 @@ def _run_luigi(
         print("error: the same command is already running on this host (luigi's process lock)", file=sys.stderr)
         return codes.already_running
     except Exception:
-        luigi.interface.InterfaceLogging.setup(luigi.interface.core())
-        logging.getLogger("luigi-interface").exception("Uncaught exception in luigi")
+        logger.exception("Uncaught exception in luigi")
         return codes.unhandled_exception
     code, line = _verdict(argv, worker, codes)
     if root is not None and factory.counter is not None:

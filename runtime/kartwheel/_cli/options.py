@@ -1,4 +1,5 @@
-"""The command line's own options, beside luigi's: `--plan [--format json]`, `--graph FILE`, `--no-progress`."""
+"""The command line's own options, beside luigi's: `--plan [--format json]`, `--graph FILE`, `--no-progress`,
+`--verbose`."""
 
 from __future__ import annotations
 
@@ -21,17 +22,19 @@ __all__ = ["ViewOptions", "check_no_clash", "progress_settings", "show_plan", "s
 PLAN_FORMATS = ("text", "json")
 GRAPH_WRITERS = {".html": render_html, ".htm": render_html, ".dot": render_dot, ".gv": render_dot}
 GRAPH_WRITERS.update({".mmd": render_mermaid, ".json": render_json})
-OWN_OPTIONS = ("--plan", "--format", "--graph", "--no-progress")
+OWN_OPTIONS = ("--plan", "--format", "--graph", "--no-progress", "--verbose")
 
 
 @dataclass
 class ViewOptions:
-    """What was asked for besides running: a plan printed, a graph file written, no progress line."""
+    """What was asked for besides running: a plan printed, a graph file written, no progress line, luigi's
+    INFO lines on the console."""
 
     plan: bool = False
     format: str = "text"
     graph: str | None = None
     no_progress: bool = False
+    verbose: bool = False
 
     @property
     def shows_plan(self) -> bool:
@@ -62,6 +65,8 @@ def split_options(argv: list[str]) -> tuple[list[str], ViewOptions]:
             options.plan, position = True, position + 1
         elif name == "--no-progress" and token == name:
             options.no_progress, position = True, position + 1
+        elif name == "--verbose" and token == name:
+            options.verbose, position = True, position + 1
         elif name == "--format":
             options.format, position = _value(argv, position, name)
             format_given = True

@@ -22,7 +22,7 @@ from .._targets.target import KartTarget
 
 __all__ = ["run_under_lock"]
 
-logger = logging.getLogger("luigi-interface")  # where luigi logs a run
+logger = logging.getLogger(__name__)
 
 
 def _lock_for(task: Any) -> contextlib.AbstractContextManager[bool] | None:

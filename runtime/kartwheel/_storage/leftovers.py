@@ -16,7 +16,7 @@ import uuid
 
 __all__ = ["HOST", "LEFTOVER_AGE_SECONDS", "is_dead_leftover", "temporary_name", "writer_alive"]
 
-logger = logging.getLogger("luigi-interface")  # where luigi logs a run
+logger = logging.getLogger(__name__)
 
 # A leftover of a writer on another host is swept once it is this old (no dump takes a day to write).
 LEFTOVER_AGE_SECONDS = 24 * 3600

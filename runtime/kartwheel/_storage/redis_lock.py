@@ -23,7 +23,7 @@ from .locks import renewing
 
 __all__ = ["KEY_PREFIX", "lock_key", "redis_lock", "require_client"]
 
-logger = logging.getLogger("luigi-interface")  # where luigi logs a run
+logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "kartwheel:run-lock:"
 _LONGEST_WAIT = 1.0  # seconds between a waiter's attempts, at most

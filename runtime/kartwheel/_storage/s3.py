@@ -28,7 +28,7 @@ from .storage import FsspecStorage
 
 __all__ = ["LEASE_SECONDS", "S3Storage"]
 
-logger = logging.getLogger("luigi-interface")  # where luigi logs a run
+logger = logging.getLogger(__name__)
 
 # A lock's lease; its holder renews it every third of this, a waiter breaks it once it is this stale.
 LEASE_SECONDS = 60.0
