@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
+
+from tests.processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,13 +26,7 @@ def test_ci_runs_the_readme_test_command_verbatim():
 
 
 def test_the_wheel_ships_py_typed_and_the_template(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python("-m", "hatchling", "build", "-t", "wheel", "-d", tmp_path, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("kartwheel-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,6 +14,8 @@ from kartwheel.errors import DumpError
 from kartwheel.log_writer import INLINE_TASKS, LogWriter
 from kartwheel.storage import LocalStorage
 from kartwheel.testing import isolated_config
+
+from tests.processes import run_python
 
 
 @pytest.fixture(autouse=True)
@@ -135,6 +135,6 @@ luigi.build([Root()], local_scheduler=True, log_level="ERROR")
 def test_logs_written_through_plain_luigi_are_complete_at_exit(tmp_path):
     count = INLINE_TASKS * 2
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(count=count)))
-    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    run_python("script.py", cwd=tmp_path, check=True)
     for kind in ("module_versions", "processing_time", "random_seed", "task_log", "task_params"):
         assert len(list((tmp_path / "resources" / "log" / kind).iterdir())) == count + 1, kind

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_python
 
 PROJECT = textwrap.dedent('''
     import luigi
@@ -82,7 +83,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def main(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=project, capture_output=True, text=True, timeout=120)
+    return run_python("main.py", *args, cwd=project)
 
 
 def test_plan_prints_a_tree_with_reasons_and_counts_and_writes_nothing(project):

@@ -17,7 +17,7 @@ from pathlib import Path
 import luigi
 import pytest
 
-from tests.runtime.processes import run_together
+from tests.processes import run, run_together
 
 pytest.importorskip("s3fs", reason="the s3 tests need `pip install 'kartwheel[s3]'`")
 moto_server = pytest.importorskip("moto.server", reason="the s3 tests need `pip install 'moto[server]'`")
@@ -242,7 +242,7 @@ def test_a_writer_killed_mid_upload_leaves_nothing_after_the_rerun(project, clie
     [lock] = [key for key in keys(client, bucket) if key.startswith("resources/__main__/Big_")]
     assert lock.endswith(".pkl.lock"), "only the dead writer's lease is there, no partial output"
 
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+    done = run(command, cwd=project)
     assert done.returncode == 0, done.stderr
     assert "broke the lock" in done.stderr and "swept 1 leftover(s) of dead writers" in done.stderr
     assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []

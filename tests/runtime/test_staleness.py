@@ -7,8 +7,6 @@ again, and checks both the result and which tasks ran.
 from __future__ import annotations
 
 import collections
-import subprocess
-import sys
 import textwrap
 import warnings
 from pathlib import Path
@@ -16,6 +14,8 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
+
+from tests.processes import run_python
 
 RUNS: collections.Counter = collections.Counter()
 
@@ -170,7 +170,7 @@ SCRIPT = textwrap.dedent("""
 
 
 def run_script(folder: Path, *args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "script.py", *args], cwd=folder, capture_output=True, text=True, timeout=120)
+    done = run_python("script.py", *args, cwd=folder)
     assert done.returncode == 0, done.stderr
     return done.stdout.split("\n")[:-1]
 

@@ -243,22 +243,14 @@ def test_a_cycle_is_refused():
 
 
 def test_hashes_are_the_same_in_another_process(tmp_path):
-    import subprocess
-    import sys
+    from tests.processes import run_python
 
     code = (
         "from tests.runtime.test_unique_id import RequiresShape as R\n"
         "print(R(shape='nested').make_unique_id(), R(shape='dict').make_unique_id())"
     )
     outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
-        )
+        run_python("-c", code, check=True, timeout=60, env={**__import__("os").environ, "PYTHONHASHSEED": seed})
         .stdout.split()[-2:]
         .__str__()
         for seed in ("1", "2")

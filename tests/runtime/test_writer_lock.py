@@ -16,7 +16,7 @@ from kartwheel import leftovers
 from kartwheel.storage import LocalStorage
 from kartwheel.writer_lock import fcntl_lock
 
-from tests.runtime.processes import run_together
+from tests.processes import run, run_together
 
 PIPELINE = textwrap.dedent("""
     import os
@@ -92,7 +92,7 @@ def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
     [leftover] = (project / "resources").rglob("*.tmp-*")
     assert f"{leftovers.HOST}-{writer.pid}-" in leftover.name
 
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+    done = run(command, cwd=project)
     assert done.returncode == 0, done.stderr
     [swept] = [line for line in done.stderr.splitlines() if "swept" in line]
     assert swept.startswith("WARNING: swept 1 leftover(s) of dead writers: ") and swept.endswith(leftover.name)
