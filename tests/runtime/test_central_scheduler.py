@@ -13,6 +13,8 @@ import pytest
 
 from tests.processes import finish, run_python, run_together, start
 
+pytestmark = pytest.mark.slow
+
 PIPELINE = textwrap.dedent("""
     import os
     import time

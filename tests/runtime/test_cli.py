@@ -113,6 +113,7 @@ def test_failed_task_exits_non_zero(project):
     )
 
 
+@pytest.mark.slow
 def test_success_says_what_ran_here_and_a_rerun_exits_0(project):
     first = run_sample(project, "SampleTask", "--local-scheduler", "--param=x")
     assert first.returncode == 0, first.stderr

@@ -119,6 +119,7 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_explicit_bool_needs_a_value_on_the_command_line_but_rerun_takes_a_bare_flag(workspace: str) -> None:
     script = Path("main.py")
     script.write_text(SCRIPT)

@@ -132,6 +132,7 @@ luigi.build([Root()], local_scheduler=True, log_level="ERROR")
 """
 
 
+@pytest.mark.slow
 def test_logs_written_through_plain_luigi_are_complete_at_exit(tmp_path):
     count = INLINE_TASKS * 2
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(count=count)))

@@ -14,6 +14,8 @@ import pytest
 
 from tests.processes import Started, finish, start
 
+pytestmark = pytest.mark.slow
+
 # A diamond graph of 50 tasks: 25 leaves, 24 joins each over two neighbouring leaves, one root over the joins.
 PIPELINE = textwrap.dedent("""
     import os

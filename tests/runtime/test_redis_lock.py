@@ -22,6 +22,8 @@ from kartwheel.redis_lock import KEY_PREFIX, lock_key, redis_lock
 
 from tests.processes import run, run_python, run_together
 
+pytestmark = pytest.mark.slow
+
 redis = pytest.importorskip("redis", reason="the redis client is part of the test extra: pip install -e '.[test]'")
 
 

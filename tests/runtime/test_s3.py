@@ -26,6 +26,8 @@ import kartwheel  # noqa: E402
 from kartwheel.errors import ConfigError, LoadError  # noqa: E402
 from kartwheel.storage import storage_for  # noqa: E402
 
+pytestmark = pytest.mark.slow
+
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
 

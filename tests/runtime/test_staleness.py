@@ -175,6 +175,7 @@ def run_script(folder: Path, *args: str) -> list[str]:
     return done.stdout.split("\n")[:-1]
 
 
+@pytest.mark.slow
 def test_a_change_in_a_new_process_reruns_upstream_and_downstream(tmp_path):
     (tmp_path / "script.py").write_text(SCRIPT)
     assert run_script(tmp_path, "1", "build") == ["ran A", "ran B", "101"]
@@ -182,6 +183,7 @@ def test_a_change_in_a_new_process_reruns_upstream_and_downstream(tmp_path):
     assert run_script(tmp_path, "1", "build") == ["101"]
 
 
+@pytest.mark.slow
 def test_an_upstream_option_on_the_command_line_reruns_downstream(tmp_path):
     (tmp_path / "script.py").write_text(SCRIPT)
     assert run_script(tmp_path, "1", "B", "--local-scheduler") == ["ran A", "ran B"]

@@ -238,6 +238,7 @@ def test_insignificant_upstream_does_not_feed_the_hash(workspace):
     assert one.requires() == {"first": First(value=1, significant=False)}
 
 
+@pytest.mark.slow
 def test_chain_of_a_thousand_tasks_builds(workspace):
     from tests.runtime.tasks_for_tests import Link
 
@@ -271,6 +272,7 @@ class Use(kartwheel.TaskOnKart[str]):
 """
 
 
+@pytest.mark.slow
 def test_a_type_checker_sees_what_load_returns_and_what_dump_takes(tmp_path):
     (tmp_path / "use.py").write_text(TYPED_USE)
     runtime = Path(kartwheel.__file__).parent.parent

@@ -195,6 +195,7 @@ def test_requires_is_called_lazily_not_in_init():
     assert LateAttribute().make_unique_id() != LateAttribute.__mro__[1]().make_unique_id()
 
 
+@pytest.mark.slow
 def test_a_deep_requires_chain_hashes_without_recursion():
     class Step(kartwheel.TaskOnKart):
         index = luigi.IntParameter()

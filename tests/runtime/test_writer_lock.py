@@ -71,6 +71,7 @@ def runs(project: Path) -> collections.Counter:
     return collections.Counter(marker.name.split("-")[0] for marker in (project / "markers").iterdir())
 
 
+@pytest.mark.slow
 def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     command = [sys.executable, "pipeline.py", "Total", "--local-scheduler", "--no-lock"]
     for stderr in run_together(command, project):
@@ -80,6 +81,7 @@ def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     assert left == []
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
     command = [sys.executable, "pipeline.py", "Part", "--index=1", "--local-scheduler"]
     writer = subprocess.Popen(command, cwd=project, env={**os.environ, "SLOW_DUMP": "1"}, stderr=subprocess.DEVNULL)

@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.processes import run_project
 
 from .conftest import Generate
@@ -23,6 +25,7 @@ def test_the_readme_shows_plan_graph_and_progress_in_its_first_screen(generate: 
     assert "progress" in first_screen
 
 
+@pytest.mark.slow
 def test_help_plan_and_a_run_without_scheduler_flags(generate: Generate) -> None:
     project = generate(project_name="nlp100", package_name="gokart_nlp100")
     listing = main_py(project, "--help")

@@ -203,6 +203,7 @@ def test_the_dockerfile_caches_dependencies_runs_unprivileged_and_keeps_outputs(
     assert '-v "$PWD/resources:/app/resources"' in readme
 
 
+@pytest.mark.slow
 def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: Generate) -> None:
     project = generate(project_name="nlp100", package_name="gokart_nlp100")
     before = run_project(project, "-m", "pytest", "-q", "-p", "no:cacheprovider")
@@ -221,6 +222,7 @@ def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: G
     assert after.returncode == 0, after.stdout + after.stderr
 
 
+@pytest.mark.slow
 def test_the_project_imports_its_bundled_runtime(generate: Generate) -> None:
     project = generate(project_name="bundled")
     result = run_project(project, "-c", "from bundled import kartwheel; print(kartwheel.__file__)")
@@ -228,6 +230,7 @@ def test_the_project_imports_its_bundled_runtime(generate: Generate) -> None:
     assert Path(result.stdout.strip()).parent == project / "bundled" / "kartwheel"
 
 
+@pytest.mark.slow
 def test_config_and_workspace_come_from_the_project_root_whatever_the_current_folder(
     generate: Generate, tmp_path: Path
 ) -> None:
@@ -272,6 +275,7 @@ class Report(ProjectTask[float]):
 '''
 
 
+@pytest.mark.slow
 def test_an_upstream_only_change_in_the_config_reruns_the_last_stage_and_going_back_reuses(generate: Generate) -> None:
     project = generate(project_name="stale")
     outputs = project / "resources" / "stale" / "model"

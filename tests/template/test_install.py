@@ -6,10 +6,14 @@ import subprocess
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 from tests.processes import run, run_python
 
 from .conftest import Generate
 from .helpers import REPO
+
+pytestmark = pytest.mark.slow
 
 
 def make_venv(folder: Path) -> Path:

@@ -12,6 +12,8 @@ from tests.processes import run_python
 
 from .helpers import REPO
 
+pytestmark = pytest.mark.slow
+
 pexpect = pytest.importorskip("pexpect")
 
 

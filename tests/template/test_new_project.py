@@ -98,6 +98,7 @@ def test_a_failure_during_generation_leaves_nothing(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_packaged_layout_finds_its_template_and_bundles_itself(tmp_path: Path, cookiecutter_config: Path) -> None:
     site = tmp_path / "site-packages"
     package = site / "kartwheel"
@@ -131,6 +132,7 @@ def test_no_input_reports_every_wrong_answer_at_once(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_wrong_typed_answer_is_asked_again_at_once_saying_why(tmp_path: Path, cookiecutter_config: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     output_dir = tmp_path / "out"

@@ -20,6 +20,7 @@ def new_task(monkeypatch: pytest.MonkeyPatch) -> object:
     return project_new_task
 
 
+@pytest.mark.slow
 def test_a_new_task_and_its_test_pass_the_project_checks(
     new_task: object, generate: Generate, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -53,6 +53,7 @@ def test_run_task_reports_what_ran_and_raises_on_failure(workspace, monkeypatch)
         run_task(First(value=4, workspace_directory=workspace))
 
 
+@pytest.mark.slow
 def test_the_fixture_as_a_project_uses_it(tmp_path):
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["kartwheel.testing"]\n')
     (tmp_path / "test_user.py").write_text(
