@@ -65,7 +65,7 @@ def test_a_dead_helper_is_reported_and_later_logs_are_written_inline(tmp_path, h
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "before.pkl"), b"1")])
     helper_writer.flush()
     helper_writer._helper.process.kill()
-    helper_writer._helper.process.wait()
+    helper_writer._helper.process.wait(timeout=60)
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "after.pkl"), b"2")])
     with pytest.raises(DumpError, match="log writer process stopped"):
         helper_writer.flush()

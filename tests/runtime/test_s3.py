@@ -174,7 +174,7 @@ def test_a_dead_holders_lease_is_broken_and_a_live_one_waited_for(configured, cl
     storage = storage_for(f"s3://{bucket}/ws")
     lock = f"s3://{bucket}/ws/out.pkl.lock"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=60)
     from kartwheel import leftovers
 
     body = f'{{"host": "{leftovers.HOST}", "pid": {dead.pid}, "expires": {time.time() + 3600}}}'

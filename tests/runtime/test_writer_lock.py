@@ -105,7 +105,7 @@ def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
 def test_only_leftovers_whose_writer_cannot_be_alive_are_swept(tmp_path):
     output = tmp_path / "out.pkl"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=60)
     names = {
         "dead": f"out.pkl.tmp-{leftovers.HOST}-{dead.pid}-{'a' * 32}",
         "alive": f"out.pkl.tmp-{leftovers.HOST}-{os.getpid()}-{'b' * 32}",
