@@ -1,5 +1,5 @@
-"""The repository's own promises: one test command everywhere, a wheel that ships its type information,
-a timeout on every child process of a test."""
+"""The repository's own promises: one test command everywhere, CI on every Python a project may choose, a wheel
+that ships its type information, a timeout on every child process of a test."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.processes import run_python
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +33,26 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert "scripts/check.py" in command
     ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert command in ci_lines
+
+
+def _literal(path: Path, name: str) -> object:
+    """The literal value a module assigns to `name`, read without importing the module."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{path} assigns no {name}")
+
+
+def test_ci_runs_the_checks_on_every_python_a_project_may_choose():
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    [job] = workflow["jobs"].values()
+    versions = job["strategy"]["matrix"]["python-version"]
+    assert versions == list(_literal(ROOT / "hooks" / "pre_gen_project.py", "SUPPORTED_PYTHONS"))
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        assert tomllib.load(file)["project"]["requires-python"] == f">={versions[0]}"
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    assert "python -m pip install -e '.[test]'" in commands
+    assert commands[-1] == "python scripts/check.py"
 
 
 def test_the_wheel_ships_py_typed_and_the_template(tmp_path):
