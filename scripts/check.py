@@ -2,9 +2,12 @@
 
 The whole suite runs in a random order (its seed is printed; rerun with `pytest --random-order-seed=N`),
 then the runtime's tests run again with kartwheel's fast paths switched off (luigi's own scheduler, logs
-written inline: `tests/fast_paths_off.cfg`). `python scripts/check.py` runs them all and exits non-zero
-on the first finding; `--tests-only` skips lint and types; `--quick` runs the suite once, in its declared
-order. A run that collects no test counts as a failure, so a broken collection never passes.
+written inline: `tests/fast_paths_off.cfg`). `python scripts/check.py` runs them all, slow tests included
+(this is what CI runs), and exits non-zero on the first finding; `--tests-only` skips lint and types.
+`--quick`, while working, runs lint, format and types, then the fast tests once in their declared order:
+`-m "not slow"`, about a minute; the `slow` marker (pyproject.toml) is on tests that start servers or
+many processes, run generated projects or a notebook, or take over about a second. A run that collects
+no test counts as a failure, so a broken collection never passes.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ STATIC_GATES = [
 ]
 
 
-QUICK_RUN = ("tests", [], {})
+QUICK_RUN = ("fast tests", ["-m", "not slow"], {})  # the tests not marked slow, in their declared order
 TEST_RUNS = [
     ("tests, random order", ["--random-order"], {}),  # modules in a random order, and tests within each
     # The runtime's tests only: the template's tests generate projects, which the switches do not touch.
@@ -57,7 +60,9 @@ def _command(command: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests-only", action="store_true", help="run the test suite only, not lint or types")
-    parser.add_argument("--quick", action="store_true", help="run the test suite once, in its declared order")
+    parser.add_argument(
+        "--quick", action="store_true", help='run the fast tests (-m "not slow") once, in their declared order'
+    )
     options = parser.parse_args(argv)
     steps = [] if options.tests_only else [(name, _command(command), {}) for name, command in STATIC_GATES]
     runs = [QUICK_RUN] if options.quick else TEST_RUNS

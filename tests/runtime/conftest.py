@@ -1,4 +1,4 @@
-"""Fixtures for runtime tests: a fresh workspace and cwd per test, and a call counter."""
+"""Fixtures for runtime tests: a fresh workspace and cwd per test, a call counter, and luigid."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from kartwheel.testing import isolated_config, isolated_workspace
+
+from tests.runtime.luigid import Luigid
 
 
 @pytest.fixture
@@ -31,3 +33,17 @@ def fresh_luigi_config() -> Iterator[None]:
     """The test starts from luigi's own config files and leaves the configuration as it found it."""
     with isolated_config():
         yield
+
+
+@pytest.fixture
+def luigid_config() -> Path | None:
+    """The LUIGI_CONFIG_PATH of the `luigid` fixture's server: none, unless a module overrides this fixture."""
+    return None
+
+
+@pytest.fixture
+def luigid(tmp_path: Path, luigid_config: Path | None) -> Iterator[Luigid]:
+    """A central scheduler on 127.0.0.1 serving tmp_path, on the port it bound (no race for a free one), stopped after
+    the test."""
+    with Luigid(tmp_path, config=luigid_config) as server:
+        yield server

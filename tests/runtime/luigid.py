@@ -2,6 +2,7 @@
 
 The server is luigi's own (`luigi.server.run`: saved state, pruning, shutdown on SIGTERM), asked for
 port 0; it prints the port the kernel gave it once it listens, so no test ever races for a free port.
+Every test that needs luigid starts it through `Luigid`, usually as the `luigid` fixture of conftest.py.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Luigid:
     """luigid serving `folder` (its state and log live there), with `config` as LUIGI_CONFIG_PATH if given.
 
     The first start binds port 0; a restart binds the port the first start got, as a restarted
-    luigid would, so that running workers can reconnect.
+    luigid would, so that running workers can reconnect. `with Luigid(...) as server:` starts it and
+    stops it at the end.
     """
 
     def __init__(self, folder: Path, config: Path | None = None) -> None:
@@ -75,3 +77,10 @@ class Luigid:
             self.process.wait(timeout=10)
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+    def __enter__(self) -> Luigid:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import collections
 import socket
-import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.runtime.luigid import Luigid
+from tests.processes import finish, run_python, run_together, start
+
+pytestmark = pytest.mark.slow
 
 PIPELINE = textwrap.dedent("""
     import os
@@ -51,17 +51,6 @@ PIPELINE = textwrap.dedent("""
 
 
 @pytest.fixture
-def luigid(tmp_path: Path) -> Iterator[int]:
-    """A central scheduler on 127.0.0.1, on the port it bound (no race for a free one), stopped after the test."""
-    server = Luigid(tmp_path)
-    server.start()
-    try:
-        yield server.port
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def closed_port() -> Iterator[int]:
     """A port of 127.0.0.1 that refuses connections: bound here, never listening, so nothing else can take it."""
     with socket.socket() as sock:
@@ -82,12 +71,9 @@ def test_two_processes_on_luigid_run_each_task_once(tmp_path, luigid):
         "--scheduler-host",
         "127.0.0.1",
         "--scheduler-port",
-        str(luigid),
+        str(luigid.port),
     ]
-    processes = [subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(process.communicate(timeout=120)[1], process.returncode)[::-1] for process in processes]
-    for code, stderr in results:
-        assert code == 0, stderr  # the root is complete at the end, whichever process ran it
+    run_together(command, tmp_path)  # each exits 0: the root is complete at the end, whichever process ran it
     runs = collections.Counter(marker.name.split("-")[0] for marker in (tmp_path / "markers").iterdir())
     assert runs == {**{f"Part{i}": 1 for i in range(12)}, "Total": 1}
     [total] = (tmp_path / "resources" / "__main__").glob("Total_*.pkl")
@@ -103,14 +89,10 @@ def test_two_projects_on_one_luigid_each_build_their_own_workspace(tmp_path, lui
         (project / "pipeline.py").write_text(PIPELINE)
         (project / "markers").mkdir()
     command = [sys.executable, "pipeline.py", "Total", "--workers", "2", "--no-lock"]
-    command += ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid)]
-    processes = []
-    for project in projects:
-        with open(project / "run.log", "w") as log:
-            processes.append(subprocess.Popen(command, cwd=project, stderr=log))
-    codes = [process.wait(timeout=120) for process in processes]
-    for project, code in zip(projects, codes, strict=True):
-        assert code == 0, (project / "run.log").read_text()
+    command += ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid.port)]
+    results = finish([start(command, project, project / "run.log") for project in projects])
+    for project, (code, stderr) in zip(projects, results, strict=True):
+        assert code == 0, stderr
         runs = collections.Counter(marker.name.split("-")[0] for marker in (project / "markers").iterdir())
         assert runs == {**{f"Part{i}": 1 for i in range(12)}, "Total": 1}, project.name
         assert len(list((project / "resources" / "__main__").glob("*.pkl"))) == 13
@@ -119,12 +101,8 @@ def test_two_projects_on_one_luigid_each_build_their_own_workspace(tmp_path, lui
 def test_without_a_reachable_scheduler_the_run_fails_fast_in_one_line(tmp_path, closed_port):
     (tmp_path / "pipeline.py").write_text(PIPELINE)
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "pipeline.py", "Total", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(closed_port)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_python(
+        "pipeline.py", "Total", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(closed_port), cwd=tmp_path
     )
     assert time.monotonic() - started < 5  # luigi alone retries for about 90 s
     assert done.returncode == 60

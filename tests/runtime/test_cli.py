@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pickle
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_python
 
 SAMPLE = textwrap.dedent("""
     import luigi
@@ -60,9 +61,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run_sample(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "sample.py", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
+    return run_python("sample.py", *args, cwd=project)
 
 
 def outputs(project: Path) -> list[Path]:
@@ -151,7 +150,7 @@ def test_a_logging_config_file_that_names_luigi_s_logger_shows_its_lines(project
 
 def test_run_with_argument_list(project):
     code = "import sample, kartwheel; kartwheel.run(['SampleTask', '--local-scheduler', '--param=hi'])"
-    done = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=120)
+    done = run_python("-c", code, cwd=project)
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
@@ -184,6 +183,7 @@ def test_failed_task_exits_non_zero(project):
     )
 
 
+@pytest.mark.slow
 def test_success_says_what_ran_here_and_a_rerun_exits_0(project):
     first = run_sample(project, "SampleTask", "--local-scheduler", "--param=x")
     assert first.returncode == 0, first.stderr
@@ -208,19 +208,15 @@ def test_task_that_dumps_nothing_fails(project):
 
 
 def test_console_script_runs_a_module_task(project):
-    done = subprocess.run(
-        [sys.executable, "-m", "kartwheel", "SampleTask", "--module", "sample", "--local-scheduler", "--param=m"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_python(
+        "-m", "kartwheel", "SampleTask", "--module", "sample", "--local-scheduler", "--param=m", cwd=project
     )
     assert done.returncode == 0, done.stderr
     assert len(list((project / "resources").glob("sample/SampleTask_*.pkl"))) == 1
 
 
 def test_console_script_help():
-    done = subprocess.run([sys.executable, "-m", "kartwheel", "--help"], capture_output=True, text=True, timeout=120)
+    done = run_python("-m", "kartwheel", "--help")
     assert done.returncode == 0
     assert "kartwheel new" in done.stdout
 
@@ -232,7 +228,7 @@ def test_a_root_task_option_that_prefixes_luigis_options_is_not_ambiguous(tmp_pa
         "    p = luigi.IntParameter(default=0)\n\n    def run(self):\n        self.dump(self.p)\n"
     )
     code = "import prefixed, kartwheel; kartwheel.run(['Prefixed', '--local-scheduler', '--p', '3'])"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    done = run_python("-c", code, cwd=tmp_path)
     assert done.returncode == 0, done.stderr  # luigi's own parser would stop: --p could match --parallel-...
     [output] = (tmp_path / "resources" / "prefixed").glob("Prefixed_*.pkl")
     assert pickle.loads(output.read_bytes()) == 3

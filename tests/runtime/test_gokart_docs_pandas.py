@@ -137,6 +137,7 @@ def _test_run(argv: list[str]) -> int:
     return exited.value.code
 
 
+@pytest.mark.slow
 def test_test_run_builds_then_reruns_every_task_without_dumping(workspace, capsys):
     assert _test_run(["--test-run-pandas"]) == 0
     assert RUNS == ["source", "root", "root", "source"], "built once, then each task run again"
@@ -145,6 +146,7 @@ def test_test_run_builds_then_reruns_every_task_without_dumping(workspace, capsy
     assert "status=OK; namespace=docs_testrun; name=SourceForTestRun;" in report
 
 
+@pytest.mark.slow
 def test_test_run_fails_when_a_task_fails_and_can_keep_to_one_namespace(workspace, capsys):
     assert _test_run(["--test-run-pandas", "--fail-on-second-run"]) == 1
     assert "status=NG; namespace=docs_testrun; name=RootForTestRun;" in capsys.readouterr().err

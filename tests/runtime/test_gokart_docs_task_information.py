@@ -137,6 +137,7 @@ def run_cli(argv: list[str]) -> None:
     assert exited.value.code == 0
 
 
+@pytest.mark.slow
 def test_tree_info_options_write_the_tree_instead_of_running(workspace: str) -> None:
     gokart.build(SampleTaskLog())
     run_cli(["--tree-info-mode=all", "--tree-info-output-path=sample_task_log.txt", "docs_info.SampleTaskLog"])

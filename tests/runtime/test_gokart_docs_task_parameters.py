@@ -6,13 +6,14 @@ import datetime
 import json
 import pickle
 import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import kartwheel as gokart
 import pytest
+
+from tests.processes import run_python
 
 
 class DocsTaskA(gokart.TaskOnKart[str]):
@@ -118,13 +119,13 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_explicit_bool_needs_a_value_on_the_command_line_but_rerun_takes_a_bare_flag(workspace: str) -> None:
     script = Path("main.py")
     script.write_text(SCRIPT)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        command = [sys.executable, str(script), "Flagged", "--local-scheduler", *args]
-        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return run_python(str(script), "Flagged", "--local-scheduler", *args, timeout=60)
 
     bare = run("--param")
     assert bare.returncode == 2 and "expected one argument" in bare.stderr

@@ -72,6 +72,7 @@ def test_layout_puts_requirements_left_of_the_tasks_that_need_them(workspace):
     assert len(taken) == len(rows), "no two tasks share a place"
 
 
+@pytest.mark.slow
 def test_the_page_opens_offline_shows_every_task_and_details_on_click(workspace, tmp_path, page):
     plan = make_plan(layered_graph(workspace))
     assert len(plan.tasks) == LAYERS * WIDTH + 1

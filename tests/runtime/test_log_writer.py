@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import pickle
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -16,6 +14,8 @@ from kartwheel._storage.log_writer import INLINE_TASKS, LogWriter
 from kartwheel._storage.storage import LocalStorage
 from kartwheel.errors import DumpError
 from kartwheel.testing import isolated_config
+
+from tests.processes import run_python
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +65,7 @@ def test_a_dead_helper_is_reported_and_later_logs_are_written_inline(tmp_path, h
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "before.pkl"), b"1")])
     helper_writer.flush()
     helper_writer._helper.process.kill()
-    helper_writer._helper.process.wait()
+    helper_writer._helper.process.wait(timeout=60)
     helper_writer.submit(LocalStorage(), [(str(tmp_path / "after.pkl"), b"2")])
     with pytest.raises(DumpError, match="log writer process stopped"):
         helper_writer.flush()
@@ -132,9 +132,10 @@ luigi.build([Root()], local_scheduler=True, log_level="ERROR")
 """
 
 
+@pytest.mark.slow
 def test_logs_written_through_plain_luigi_are_complete_at_exit(tmp_path):
     count = INLINE_TASKS * 2
     (tmp_path / "script.py").write_text(textwrap.dedent(SCRIPT.format(count=count)))
-    subprocess.run([sys.executable, "script.py"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    run_python("script.py", cwd=tmp_path, check=True)
     for kind in ("module_versions", "processing_time", "random_seed", "task_log", "task_params"):
         assert len(list((tmp_path / "resources" / "log" / kind).iterdir())) == count + 1, kind

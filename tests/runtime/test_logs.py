@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pickle
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import kartwheel
 from kartwheel._core.logs import module_versions
 
+from tests.processes import run_python
 from tests.runtime.tasks_for_tests import First, Random, pipeline
 
 QUICKSTART = """
@@ -34,9 +33,7 @@ def read_pickle(path: Path):
 
 def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     (tmp_path / "quickstart.py").write_text(QUICKSTART)
-    done = subprocess.run(
-        [sys.executable, "quickstart.py"], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
-    )
+    done = run_python("quickstart.py", cwd=tmp_path, check=True)
     assert done.stdout == "Hello, world!\n"
     resources = tmp_path / "resources"
     files = sorted(str(path.relative_to(resources)) for path in resources.rglob("*") if path.is_file())

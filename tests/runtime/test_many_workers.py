@@ -5,16 +5,16 @@ from __future__ import annotations
 import collections
 import os
 import signal
-import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.runtime.luigid import Luigid
+from tests.processes import Started, finish, start
+
+pytestmark = pytest.mark.slow
 
 # A diamond graph of 50 tasks: 25 leaves, 24 joins each over two neighbouring leaves, one root over the joins.
 PIPELINE = textwrap.dedent("""
@@ -94,16 +94,12 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def luigid(project: Path) -> Iterator[Luigid]:
-    server = Luigid(project, config=project / "luigi.cfg")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def luigid_config(project: Path) -> Path:
+    """The `luigid` fixture's server reads the project's luigi.cfg (written by `project` before it starts)."""
+    return project / "luigi.cfg"
 
 
-def start_workers(project: Path, port: int, count: int, **env: str) -> list[subprocess.Popen]:
+def start_workers(project: Path, port: int, count: int, **env: str) -> list[Started]:
     processes = []
     for number in range(count):
         lock_dir = project / f"host{number}"
@@ -111,17 +107,9 @@ def start_workers(project: Path, port: int, count: int, **env: str) -> list[subp
         command = [sys.executable, "pipeline.py", "Root", "--scheduler-host", "127.0.0.1"]
         command += ["--scheduler-port", str(port), "--lock-pid-dir", str(lock_dir)]
         environment = {**os.environ, "LUIGI_CONFIG_PATH": str(project / "luigi.cfg"), **env}
-        # A log file, not a pipe: a pipe read only after another process finishes can fill up and block.
         log = project / f"{lock_dir.name}-{time.monotonic_ns()}.log"
-        with open(log, "w") as stderr:
-            process = subprocess.Popen(command, cwd=project, env=environment, stderr=stderr)
-        process.log = log
-        processes.append(process)
+        processes.append(start(command, project, log, env=environment))
     return processes
-
-
-def wait_all(processes: list[subprocess.Popen]) -> list[tuple[int, str]]:
-    return [(process.wait(timeout=120), process.log.read_text()) for process in processes]
 
 
 def runs(project: Path) -> collections.Counter:
@@ -140,7 +128,7 @@ def assert_complete_and_clean(project: Path) -> None:
 
 @pytest.mark.parametrize("count", [2, 4])
 def test_worker_processes_on_luigid_run_each_task_once_and_all_exit_0(project, luigid, count):
-    results = wait_all(start_workers(project, luigid.port, count))
+    results = finish(start_workers(project, luigid.port, count))
     here = 0
     for code, stderr in results:
         assert code == 0, stderr
@@ -158,13 +146,13 @@ def test_a_worker_killed_mid_task_and_a_rerun_completes(project, luigid):
     while len(list((project / "markers").iterdir())) < 4:
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    processes[0].send_signal(signal.SIGKILL)
-    survivor_code, survivor_stderr = wait_all(processes[1:])[0]
-    processes[0].wait(timeout=10)
+    processes[0].process.send_signal(signal.SIGKILL)
+    survivor_code, survivor_stderr = finish(processes[1:])[0]
+    processes[0].process.wait(timeout=10)
     # The survivor sees the killed worker's task fail once luigid finds it dead: 40, naming it (or it
     # finished everything else and the root is not complete).
     assert survivor_code in (0, 40), survivor_stderr
-    [code, stderr] = wait_all(start_workers(project, luigid.port, 1))[0]
+    [code, stderr] = finish(start_workers(project, luigid.port, 1))[0]
     assert code == 0, stderr
     assert_complete_and_clean(project)
 
@@ -177,18 +165,18 @@ def test_luigid_restarted_mid_run_and_a_rerun_completes(project, luigid):
         time.sleep(0.02)
     luigid.stop(signal.SIGKILL)
     luigid.start()
-    for code, stderr in wait_all(processes):
+    for code, stderr in finish(processes):
         # luigi retries its requests across the restart; the new luigid does not know the graph, so a
         # worker either finishes the root or stops with "not finished" (30).
         assert code in (0, 30), stderr
         assert stderr.strip().splitlines()[-1].startswith(("root complete", "root not complete")), stderr
-    [code, stderr] = wait_all(start_workers(project, luigid.port, 1))[0]
+    [code, stderr] = finish(start_workers(project, luigid.port, 1))[0]
     assert code == 0, stderr
     assert_complete_and_clean(project)
 
 
 def test_a_failing_task_exits_40_in_every_process_naming_it(project, luigid):
-    results = wait_all(start_workers(project, luigid.port, 2, FAIL_JOIN="7"))
+    results = finish(start_workers(project, luigid.port, 2, FAIL_JOIN="7"))
     for code, stderr in results:
         assert code == 40, stderr
         last = stderr.strip().splitlines()[-1]

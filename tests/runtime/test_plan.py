@@ -224,6 +224,7 @@ def test_failed_task_after_a_run_blocks_its_dependents(workspace):
     assert after.counts() == {BLOCKED: 1, FAILED: 1}
 
 
+@pytest.mark.slow
 def test_a_deep_chain_is_walked_without_recursion(workspace):
     link = None
     for index in range(5000):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_python
 
 PROJECT = textwrap.dedent('''
     import luigi
@@ -82,7 +83,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def main(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=project, capture_output=True, text=True, timeout=120)
+    return run_python("main.py", *args, cwd=project)
 
 
 def test_plan_prints_a_tree_with_reasons_and_counts_and_writes_nothing(project):
@@ -98,6 +99,7 @@ def test_plan_prints_a_tree_with_reasons_and_counts_and_writes_nothing(project):
     assert not (project / "resources").exists()
 
 
+@pytest.mark.slow
 def test_plan_after_a_run_and_a_change(project):
     assert main(project, "pkg.Summary", "--no-progress").returncode == 0
     assert main(project, "pkg.Summary", "--plan").stdout.splitlines()[-1] == "4 tasks: 4 cached"
@@ -144,6 +146,7 @@ def test_graph_files(project, name):
         assert len(json.loads(text)["tasks"]) == 4
 
 
+@pytest.mark.slow
 def test_unknown_graph_kind_and_format_are_refused(project):
     done = main(project, "pkg.Summary", "--graph", "x.png")
     assert done.returncode == 2 and "end its name with one of .html" in done.stderr

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from kartwheel._run.progress import Counts, format_counts, format_duration
 
-from tests.runtime.test_central_scheduler import luigid  # noqa: F401  (the fixture)
+from tests.processes import run_python
 
 PIPELINE = textwrap.dedent("""
     import time
@@ -60,9 +59,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "pipeline.py", "Total", *args], cwd=project, capture_output=True, text=True, timeout=120
-    )
+    return run_python("pipeline.py", "Total", *args, cwd=project)
 
 
 def progress_lines(stderr: str) -> list[tuple[int, int, int, int]]:
@@ -86,6 +83,7 @@ def check_counts(done: subprocess.CompletedProcess, workers: int) -> None:
     assert re.search(r"^Total output: \./resources/__main__/Total_[0-9a-f]{32}\.pkl$", done.stderr, re.M)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 4])
 def test_progress_counts_every_task_with_local_workers(project, workers):
     check_counts(run(project, "--workers", str(workers)), workers)
@@ -94,11 +92,13 @@ def test_progress_counts_every_task_with_local_workers(project, workers):
     assert "1 task: 0 ran, 1 cached, 0 failed" in again.stderr
 
 
-def test_progress_counts_every_task_on_luigid(project, luigid):  # noqa: F811
-    done = run(project, "--workers", "4", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid))
+@pytest.mark.slow
+def test_progress_counts_every_task_on_luigid(project, luigid):
+    done = run(project, "--workers", "4", "--scheduler-host", "127.0.0.1", "--scheduler-port", str(luigid.port))
     check_counts(done, 4)
 
 
+@pytest.mark.slow
 def test_failures_are_counted_and_named(project):
     done = run(project, "--broken", "--workers", "2")
     assert done.returncode != 0
@@ -108,6 +108,7 @@ def test_failures_are_counted_and_named(project):
     assert "Total output (not complete):" in done.stderr
 
 
+@pytest.mark.slow
 def test_no_progress_flag_and_config_turn_it_off(project):
     assert progress_lines(run(project, "--no-progress", "--parts", "2").stderr) == []
     (project / "luigi.cfg").write_text("[kartwheel]\nprogress=false\n")

@@ -20,7 +20,9 @@ import pytest
 from kartwheel._storage.redis_lock import KEY_PREFIX, lock_key, redis_lock
 from kartwheel.errors import BuildError, MissingDependencyError, ParameterValueError, RunLockError
 
-from tests.runtime.processes import run_together
+from tests.processes import run, run_python, run_together
+
+pytestmark = pytest.mark.slow
 
 redis = pytest.importorskip("redis", reason="the redis client is part of the test extra: pip install -e '.[test]'")
 
@@ -257,7 +259,7 @@ def test_a_holder_killed_with_minus_9_does_not_block_the_rerun_beyond_the_timeou
     holder.wait(timeout=10)
     assert 0 < client.pttl(key) <= 2000, "the dead holder's key is still there, expiring within redis_timeout"
 
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+    done = run(command, cwd=project)
     assert done.returncode == 0, done.stderr
     assert len(list((project / "markers").iterdir())) == 2
     assert lock_keys(client) == []
@@ -266,9 +268,7 @@ def test_a_holder_killed_with_minus_9_does_not_block_the_rerun_beyond_the_timeou
 def test_an_unreachable_server_on_the_command_line_is_one_line_and_a_failure(project):
     port = _free_port()
     configure(project, port, timeout=5)
-    done = subprocess.run(
-        [sys.executable, "pipeline.py", "Slow", "--local-scheduler"], cwd=project, capture_output=True, text=True
-    )
+    done = run_python("pipeline.py", "Slow", "--local-scheduler", cwd=project)
     assert done.returncode != 0
     assert f"cannot reach the redis server at 127.0.0.1:{port}" in done.stderr.strip().splitlines()[-3]
     assert done.stderr.count("Traceback") == 1 and "During handling" not in done.stderr, "only luigi's own report"

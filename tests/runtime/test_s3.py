@@ -17,7 +17,7 @@ from pathlib import Path
 import luigi
 import pytest
 
-from tests.runtime.processes import run_together
+from tests.processes import run, run_together
 
 pytest.importorskip("s3fs", reason="the s3 tests need `pip install 'kartwheel[s3]'`")
 moto_server = pytest.importorskip("moto.server", reason="the s3 tests need `pip install 'moto[server]'`")
@@ -25,6 +25,8 @@ import boto3  # noqa: E402
 import kartwheel  # noqa: E402
 from kartwheel._storage.storage import storage_for  # noqa: E402
 from kartwheel.errors import ConfigError, LoadError  # noqa: E402
+
+pytestmark = pytest.mark.slow
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 
@@ -172,7 +174,7 @@ def test_a_dead_holders_lease_is_broken_and_a_live_one_waited_for(configured, cl
     storage = storage_for(f"s3://{bucket}/ws")
     lock = f"s3://{bucket}/ws/out.pkl.lock"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=60)
     from kartwheel._storage import leftovers
 
     body = f'{{"host": "{leftovers.HOST}", "pid": {dead.pid}, "expires": {time.time() + 3600}}}'
@@ -242,7 +244,7 @@ def test_a_writer_killed_mid_upload_leaves_nothing_after_the_rerun(project, clie
     [lock] = [key for key in keys(client, bucket) if key.startswith("resources/__main__/Big_")]
     assert lock.endswith(".pkl.lock"), "only the dead writer's lease is there, no partial output"
 
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+    done = run(command, cwd=project)
     assert done.returncode == 0, done.stderr
     assert "broke the lock" in done.stderr and "swept 1 leftover(s) of dead writers" in done.stderr
     assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []

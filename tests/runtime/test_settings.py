@@ -63,6 +63,7 @@ def _outputs_and_logs(workspace) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 def test_luigis_scheduler_and_inline_logs_give_the_same_files(tmp_path):
     count = INLINE_TASKS * 2  # past the point where the helper process takes over
     results = {}
@@ -96,6 +97,7 @@ def test_supplementary_logs_off_writes_no_logs_and_says_so(tmp_path):
             SwitchedLeaf(number=1).get_task_log()
 
 
+@pytest.mark.slow
 def test_the_switches_are_command_line_options_too(tmp_path):
     with isolated_workspace(tmp_path):
         with pytest.raises(SystemExit) as exit_info:

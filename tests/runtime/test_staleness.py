@@ -7,8 +7,6 @@ again, and checks both the result and which tasks ran.
 from __future__ import annotations
 
 import collections
-import subprocess
-import sys
 import textwrap
 import warnings
 from pathlib import Path
@@ -16,6 +14,8 @@ from pathlib import Path
 import kartwheel
 import luigi
 import pytest
+
+from tests.processes import run_python
 
 RUNS: collections.Counter = collections.Counter()
 
@@ -170,11 +170,12 @@ SCRIPT = textwrap.dedent("""
 
 
 def run_script(folder: Path, *args: str) -> list[str]:
-    done = subprocess.run([sys.executable, "script.py", *args], cwd=folder, capture_output=True, text=True, timeout=120)
+    done = run_python("script.py", *args, cwd=folder)
     assert done.returncode == 0, done.stderr
     return done.stdout.split("\n")[:-1]
 
 
+@pytest.mark.slow
 def test_a_change_in_a_new_process_reruns_upstream_and_downstream(tmp_path):
     (tmp_path / "script.py").write_text(SCRIPT)
     assert run_script(tmp_path, "1", "build") == ["ran A", "ran B", "101"]
@@ -182,6 +183,7 @@ def test_a_change_in_a_new_process_reruns_upstream_and_downstream(tmp_path):
     assert run_script(tmp_path, "1", "build") == ["101"]
 
 
+@pytest.mark.slow
 def test_an_upstream_option_on_the_command_line_reruns_downstream(tmp_path):
     (tmp_path / "script.py").write_text(SCRIPT)
     assert run_script(tmp_path, "1", "B", "--local-scheduler") == ["ran A", "ran B"]

@@ -26,6 +26,8 @@ from kartwheel.target import load_targets
 from kartwheel.testing import isolated_config
 from luigi.cmdline_parser import CmdlineParser
 
+pytestmark = pytest.mark.slow
+
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )

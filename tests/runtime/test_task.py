@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import kartwheel
 import pytest
 from kartwheel.file_processor import PickleFileProcessor
 
+from tests.processes import run_python
 from tests.runtime.tasks_for_tests import (
     Collect,
     DependsOnFailing,
@@ -239,6 +238,7 @@ def test_insignificant_upstream_does_not_feed_the_hash(workspace):
     assert one.requires() == {"first": First(value=1, significant=False)}
 
 
+@pytest.mark.slow
 def test_chain_of_a_thousand_tasks_builds(workspace):
     from tests.runtime.tasks_for_tests import Link
 
@@ -272,17 +272,12 @@ class Use(kartwheel.TaskOnKart[str]):
 """
 
 
+@pytest.mark.slow
 def test_a_type_checker_sees_what_load_returns_and_what_dump_takes(tmp_path):
     (tmp_path / "use.py").write_text(TYPED_USE)
     runtime = Path(kartwheel.__file__).parent.parent
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--config-file=", "use.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "MYPYPATH": str(runtime)},
-        timeout=300,
-    )
+    command = ["-m", "mypy", "--no-incremental", "--config-file=", "use.py"]
+    done = run_python(*command, cwd=tmp_path, env={**os.environ, "MYPYPATH": str(runtime)}, timeout=300)
     assert re.search(r'use.py:12: note: Revealed type is "(builtins\.)?int"', done.stdout), done.stdout + done.stderr
     assert 'use.py:14: error: Argument 1 to "dump" of "TaskOnKart" has incompatible type "int"' in done.stdout
     assert "Found 1 error" in done.stdout

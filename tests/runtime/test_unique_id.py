@@ -195,6 +195,7 @@ def test_requires_is_called_lazily_not_in_init():
     assert LateAttribute().make_unique_id() != LateAttribute.__mro__[1]().make_unique_id()
 
 
+@pytest.mark.slow
 def test_a_deep_requires_chain_hashes_without_recursion():
     class Step(kartwheel.TaskOnKart):
         index = luigi.IntParameter()
@@ -243,22 +244,14 @@ def test_a_cycle_is_refused():
 
 
 def test_hashes_are_the_same_in_another_process(tmp_path):
-    import subprocess
-    import sys
+    from tests.processes import run_python
 
     code = (
         "from tests.runtime.test_unique_id import RequiresShape as R\n"
         "print(R(shape='nested').make_unique_id(), R(shape='dict').make_unique_id())"
     )
     outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-            env={**__import__("os").environ, "PYTHONHASHSEED": seed},
-        )
+        run_python("-c", code, check=True, timeout=60, env={**__import__("os").environ, "PYTHONHASHSEED": seed})
         .stdout.split()[-2:]
         .__str__()
         for seed in ("1", "2")

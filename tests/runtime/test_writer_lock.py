@@ -16,7 +16,7 @@ from kartwheel._storage import leftovers
 from kartwheel._storage.locks import fcntl_lock
 from kartwheel._storage.storage import LocalStorage
 
-from tests.runtime.processes import run_together
+from tests.processes import run, run_together
 
 PIPELINE = textwrap.dedent("""
     import os
@@ -71,6 +71,7 @@ def runs(project: Path) -> collections.Counter:
     return collections.Counter(marker.name.split("-")[0] for marker in (project / "markers").iterdir())
 
 
+@pytest.mark.slow
 def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     command = [sys.executable, "pipeline.py", "Total", "--local-scheduler", "--no-lock"]
     for stderr in run_together(command, project):
@@ -80,6 +81,7 @@ def test_two_local_scheduler_runs_on_one_workspace_run_each_task_once(project):
     assert left == []
 
 
+@pytest.mark.slow
 def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
     command = [sys.executable, "pipeline.py", "Part", "--index=1", "--local-scheduler"]
     writer = subprocess.Popen(command, cwd=project, env={**os.environ, "SLOW_DUMP": "1"}, stderr=subprocess.DEVNULL)
@@ -92,7 +94,7 @@ def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
     [leftover] = (project / "resources").rglob("*.tmp-*")
     assert f"{leftovers.HOST}-{writer.pid}-" in leftover.name
 
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=120)
+    done = run(command, cwd=project)
     assert done.returncode == 0, done.stderr
     [swept] = [line for line in done.stderr.splitlines() if "swept" in line]
     assert "swept 1 leftover(s) of dead writers: " in swept and swept.endswith(leftover.name)
@@ -103,7 +105,7 @@ def test_a_writer_killed_mid_dump_leaves_a_leftover_the_rerun_sweeps(project):
 def test_only_leftovers_whose_writer_cannot_be_alive_are_swept(tmp_path):
     output = tmp_path / "out.pkl"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()
+    dead.wait(timeout=60)
     names = {
         "dead": f"out.pkl.tmp-{leftovers.HOST}-{dead.pid}-{'a' * 32}",
         "alive": f"out.pkl.tmp-{leftovers.HOST}-{os.getpid()}-{'b' * 32}",

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
+
+import pytest
+
+from tests.processes import run_project
 
 from .conftest import Generate
 
 
 def main_py(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
-    return subprocess.run(
-        [sys.executable, "main.py", *args], cwd=project, capture_output=True, text=True, env=env, timeout=300
-    )
+    return run_project(project, "main.py", *args)
 
 
 def test_the_readme_shows_plan_graph_and_progress_in_its_first_screen(generate: Generate) -> None:
@@ -26,6 +25,7 @@ def test_the_readme_shows_plan_graph_and_progress_in_its_first_screen(generate: 
     assert "progress" in first_screen
 
 
+@pytest.mark.slow
 def test_help_plan_and_a_run_without_scheduler_flags(generate: Generate) -> None:
     project = generate(project_name="nlp100", package_name="gokart_nlp100")
     listing = main_py(project, "--help")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import ast
 import configparser
-import os
 import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from cookiecutter.main import cookiecutter
+
+from tests.processes import run_project, run_python
 
 try:
     import tomllib
@@ -208,9 +207,7 @@ def test_readme_and_license_show_the_answers(case: tuple[Path, dict[str, object]
 )
 def test_ruff_passes_on_the_project(case: tuple[Path, dict[str, object]], command: list[str]) -> None:
     project, _ = case
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "."], cwd=project, capture_output=True, text=True, timeout=120
-    )
+    result = run_python("-m", "ruff", *command, ".", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -234,12 +231,6 @@ def test_the_dockerfile_caches_dependencies_runs_unprivileged_and_keeps_outputs(
     assert '-v "$PWD/resources:/app/resources"' in readme
 
 
-def run_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a command in the project folder with a clean environment for Python's import path."""
-    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
-    return subprocess.run(list(args), cwd=project, capture_output=True, text=True, env=env, timeout=300)
-
-
 def test_the_project_tests_use_the_bundled_runtime_s_testing_helpers(case: tuple[Path, dict[str, object]]) -> None:
     project, answers = case
     helpers = f"from {answers['package_name']}.kartwheel.testing import"
@@ -247,12 +238,13 @@ def test_the_project_tests_use_the_bundled_runtime_s_testing_helpers(case: tuple
     assert helpers + " run_task" in (project / "tests" / "test_sample.py").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: Generate) -> None:
     project = generate(project_name="nlp100", package_name="gokart_nlp100")
-    before = run_in(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    before = run_project(project, "-m", "pytest", "-q", "-p", "no:cacheprovider")
     assert before.returncode == 0, before.stdout + before.stderr
 
-    run = run_in(project, sys.executable, "main.py", "gokart_nlp100.Sample", "--local-scheduler")
+    run = run_project(project, "main.py", "gokart_nlp100.Sample", "--local-scheduler")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 task: 1 ran, 0 cached, 0 failed" in run.stderr
     assert "Informed scheduler" not in run.stderr and "Luigi Execution Summary" not in run.stderr
@@ -263,17 +255,19 @@ def test_the_sample_runs_and_the_project_tests_pass_before_and_after(generate: G
         assert pickle.load(file) == "sample output"
     assert any((project / "resources" / "log").rglob(f"{output.stem}.*"))
 
-    after = run_in(project, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider")
+    after = run_project(project, "-m", "pytest", "-q", "-p", "no:cacheprovider")
     assert after.returncode == 0, after.stdout + after.stderr
 
 
+@pytest.mark.slow
 def test_the_project_imports_its_bundled_runtime(generate: Generate) -> None:
     project = generate(project_name="bundled")
-    result = run_in(project, sys.executable, "-c", "from bundled import kartwheel; print(kartwheel.__file__)")
+    result = run_project(project, "-c", "from bundled import kartwheel; print(kartwheel.__file__)")
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).parent == project / "bundled" / "kartwheel"
 
 
+@pytest.mark.slow
 def test_config_and_workspace_come_from_the_project_root_whatever_the_current_folder(
     generate: Generate, tmp_path: Path
 ) -> None:
@@ -284,7 +278,7 @@ def test_config_and_workspace_come_from_the_project_root_whatever_the_current_fo
         (project / "conf" / "param.ini").read_text(encoding="utf-8") + "\n[rooted.Fit]\nridge=1000.0\n",
         encoding="utf-8",
     )
-    run = run_in(elsewhere, sys.executable, str(project / "main.py"), "rooted.Score", "--local-scheduler")
+    run = run_project(elsewhere, project / "main.py", "rooted.Score", "--local-scheduler")
     assert run.returncode == 0, run.stdout + run.stderr
     assert list(elsewhere.iterdir()) == []
     [score] = (project / "resources" / "rooted" / "model" / "pipeline").glob("Score_*.pkl")
@@ -293,7 +287,7 @@ def test_config_and_workspace_come_from_the_project_root_whatever_the_current_fo
     notebooks = project / "notebooks"
     notebooks.mkdir(exist_ok=True)
     code = "import sys; sys.path.insert(0, '..'); from rooted import Score, kartwheel; kartwheel.build(Score())"
-    built = run_in(notebooks, sys.executable, "-c", code)
+    built = run_project(notebooks, "-c", code)
     assert built.returncode == 0, built.stderr
     assert not (notebooks / "resources").exists()
     assert len(list(score.parent.glob("Score_*.pkl"))) == 2  # ridge=0.0 was built beside the first
@@ -318,6 +312,7 @@ class Report(ProjectTask[float]):
 '''
 
 
+@pytest.mark.slow
 def test_an_upstream_only_change_in_the_config_reruns_the_last_stage_and_going_back_reuses(generate: Generate) -> None:
     project = generate(project_name="stale")
     outputs = project / "resources" / "stale" / "model"
@@ -329,7 +324,7 @@ def test_an_upstream_only_change_in_the_config_reruns_the_last_stage_and_going_b
 
     def build() -> dict[str, int]:
         """Run a user's task wired to the pipeline by requires(); return each output file's modification time."""
-        run = run_in(project, sys.executable, "main.py", "stale.Report", "--local-scheduler")
+        run = run_project(project, "main.py", "stale.Report", "--local-scheduler")
         assert run.returncode == 0, run.stdout + run.stderr
         return {path.name: path.stat().st_mtime_ns for path in outputs.glob("*/*.pkl")}
 

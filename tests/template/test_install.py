@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import sysconfig
 from pathlib import Path
+
+import pytest
+
+from tests.processes import run, run_python
 
 from .conftest import Generate
 from .helpers import REPO
 
+pytestmark = pytest.mark.slow
+
 
 def make_venv(folder: Path) -> Path:
     """Create a venv without pip that sees this environment's packages (luigi, hatchling) but not kartwheel."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120)
+    run_python("-m", "venv", "--without-pip", folder, check=True)
     python = folder / "bin" / "python"
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    site = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], check=True).stdout.strip()
     (Path(site) / "shared.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     return python
 
 
 def pip(python: Path, *args: str) -> None:
-    command = [sys.executable, "-m", "pip", "--python", str(python), "--disable-pip-version-check", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    result = run_python("-m", "pip", "--python", python, "--disable-pip-version-check", *args, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def python_ok(python: Path, code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=120, cwd="/")
+    return run([python, "-c", code], cwd="/")
 
 
 def test_two_projects_and_the_tool_install_side_by_side_and_uninstall_cleanly(

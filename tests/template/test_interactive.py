@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.processes import run_python
+
 from .helpers import REPO
+
+pytestmark = pytest.mark.slow
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -84,14 +87,7 @@ def test_a_bad_answer_in_a_terminal_leaves_nothing(output_dir: Path, cookiecutte
 
 def test_answers_piped_on_stdin(output_dir: Path, cookiecutter_config: Path, tmp_path: Path) -> None:
     answers = "piped\n\n3.13\nAda\nPiped answers\n3\n"
-    result = subprocess.run(
-        [sys.executable, *cookiecutter_command(output_dir, cookiecutter_config)],
-        input=answers,
-        capture_output=True,
-        text=True,
-        env=plain_env(tmp_path),
-        timeout=120,
-    )
+    result = run_python(*cookiecutter_command(output_dir, cookiecutter_config), input=answers, env=plain_env(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr
     project = output_dir / "piped"
     assert 'license = "BSD-3-Clause"' in (project / "pyproject.toml").read_text(encoding="utf-8")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_python
 
 from .helpers import REPO, RUNTIME, copy_template
 
@@ -97,6 +98,7 @@ def test_a_failure_during_generation_leaves_nothing(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_the_packaged_layout_finds_its_template_and_bundles_itself(tmp_path: Path, cookiecutter_config: Path) -> None:
     site = tmp_path / "site-packages"
     package = site / "kartwheel"
@@ -109,7 +111,7 @@ def test_the_packaged_layout_finds_its_template_and_bundles_itself(tmp_path: Pat
         f"sys.exit(main(['--no-input', '-o', {str(output_dir)!r}, 'project_name=shipped']))"
     )
     env = {"PYTHONPATH": str(site), "COOKIECUTTER_CONFIG": str(cookiecutter_config), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = run_python("-c", code, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     bundled = output_dir / "shipped" / "shipped" / "kartwheel"
     assert (bundled / "_version.py").is_file()
@@ -130,6 +132,7 @@ def test_no_input_reports_every_wrong_answer_at_once(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_wrong_typed_answer_is_asked_again_at_once_saying_why(tmp_path: Path, cookiecutter_config: Path) -> None:
     pexpect = pytest.importorskip("pexpect")
     output_dir = tmp_path / "out"
@@ -171,7 +174,7 @@ def test_without_cookiecutter_kartwheel_new_says_how_to_install_it(tmp_path: Pat
         "from kartwheel._project.console import main; "
         f"sys.exit(main(['new', '--no-input', '-o', {str(tmp_path)!r}, 'project_name=nope']))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = run_python("-c", code)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "kartwheel new: error: generating a project needs cookiecutter, which is not installed; "

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.processes import run_project
+
 from .conftest import Generate
 from .helpers import RUNTIME
-from .test_generated_project import run_in
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def new_task(monkeypatch: pytest.MonkeyPatch) -> object:
     return project_new_task
 
 
+@pytest.mark.slow
 def test_a_new_task_and_its_test_pass_the_project_checks(
     new_task: object, generate: Generate, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -31,21 +32,13 @@ def test_a_new_task_and_its_test_pass_the_project_checks(
     assert "from tasks.model.feature_set import FeatureSet" in out
     assert (project / "tasks" / "text" / "__init__.py").is_file()
     assert (project / "tasks" / "text" / "http_log.py").is_file()
-    tests = run_in(
-        project,
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "tests/test_feature_set.py",
-        "tests/test_http_log.py",
+    tests = run_project(
+        project, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_feature_set.py", "tests/test_http_log.py"
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "4 passed" in tests.stdout
     for command in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
-        lint = run_in(project, sys.executable, "-m", "ruff", *command, ".")
+        lint = run_project(project, "-m", "ruff", *command, ".")
         assert lint.returncode == 0, lint.stdout + lint.stderr
 
 

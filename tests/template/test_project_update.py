@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run
 
 from .helpers import RUNTIME, copy_template
 
@@ -32,7 +33,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def git(project: Path, *args: str) -> None:
     identity = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
-    subprocess.run(["git", *identity, *args], cwd=project, check=True, capture_output=True, timeout=60)
+    run(["git", *identity, *args], cwd=project, check=True, timeout=60)
 
 
 def make_v2(v1: Path, tmp_path: Path) -> Path:

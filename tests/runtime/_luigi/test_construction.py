@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import signal
-import subprocess
-import sys
 import textwrap
 import weakref
 
@@ -13,6 +11,8 @@ import kartwheel
 import luigi
 import pytest
 from kartwheel._run.scheduling import SchedulerFactory
+
+from tests.processes import run_python
 
 
 class Listed(kartwheel.TaskOnKart):
@@ -129,7 +129,7 @@ def test_tasks_are_released_before_the_interpreter_shuts_down(tmp_path):
         probe = weakref.ref(Kept(n=1))
         """
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    done = run_python("-c", script, cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "released"
 

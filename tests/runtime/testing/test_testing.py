@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -13,6 +11,7 @@ import luigi
 import pytest
 from kartwheel.testing import isolated_config, isolated_workspace, run_task
 
+from tests.processes import run_python
 from tests.runtime.tasks_for_tests import First, Middle
 
 
@@ -54,6 +53,7 @@ def test_run_task_reports_what_ran_and_raises_on_failure(workspace, monkeypatch)
         run_task(First(value=4, workspace_directory=workspace))
 
 
+@pytest.mark.slow
 def test_the_fixture_as_a_project_uses_it(tmp_path):
     (tmp_path / "conftest.py").write_text('pytest_plugins = ["kartwheel.testing"]\n')
     (tmp_path / "test_user.py").write_text(
@@ -74,12 +74,6 @@ def test_the_fixture_as_a_project_uses_it(tmp_path):
             """
         )
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout

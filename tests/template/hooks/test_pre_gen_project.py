@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
+
+from tests.processes import run, run_python
 
 from ..conftest import Generate
 from ..helpers import REPO, load_hook
@@ -115,7 +116,7 @@ def test_the_hook_runs_as_a_script_and_reports_through_its_exit_code(tmp_path: P
     rendered = source.replace("{{ cookiecutter | tojson }}", '{"project_name": "a/b"}')
     script = tmp_path / "hook.py"
     script.write_text(rendered, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=120)
+    result = run_python(script)
     assert result.returncode == 1
     assert result.stderr.startswith('error: project_name="a/b" contains a path separator')
     assert result.stderr.count("\n") == 1
@@ -133,12 +134,7 @@ def test_every_wrong_answer_is_reported_at_once(
 
 def test_plain_cookiecutter_shows_the_reason_without_a_traceback(output_dir: Path, cookiecutter_config: Path) -> None:
     command = [sys.executable, "-m", "cookiecutter", str(REPO), "--no-input", "-o", str(output_dir)]
-    result = subprocess.run(
-        [*command, "--config-file", str(cookiecutter_config), "project_name=a/b"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run([*command, "--config-file", str(cookiecutter_config), "project_name=a/b"])
     assert result.returncode != 0
     assert 'error: project_name="a/b" contains a path separator' in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
