@@ -13,7 +13,7 @@ from luigi.execution_summary import LuigiStatusCode
 
 from .._core.hashing import invalidate_hashes
 from .._luigi.interface import scheduler_of
-from .._luigi.registry import event_handlers, forget_redefined_task_classes
+from .._luigi.registry import ambiguous_family_message, event_handlers, forget_redefined_task_classes
 from .._luigi.scheduling import deep_graphs
 from .._targets.target import load_targets
 from ..errors import BuildError
@@ -92,6 +92,14 @@ def _raised_exceptions(failed: list[tuple[luigi.Task, BaseException]]) -> dict[s
     return raised
 
 
+def _check_unambiguous(task_list: list[luigi.Task]) -> None:
+    """Refuse a root task whose family another class shares: luigi tells tasks apart by family and parameters."""
+    for family in dict.fromkeys(task.get_task_family() for task in task_list):
+        message = ambiguous_family_message(family)
+        if message is not None:
+            raise BuildError(message)
+
+
 def build(
     task: luigi.Task | list[luigi.Task],
     return_value: bool = True,
@@ -111,6 +119,7 @@ def build(
     invalidate_hashes()  # the configuration may have changed since these tasks were hashed
     if reset_register:
         forget_redefined_task_classes()
+    _check_unambiguous(task_list)
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
