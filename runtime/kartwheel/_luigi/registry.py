@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import luigi
 import luigi.task
-from luigi.task_register import Register
+from luigi.task_register import Register, TaskClassAmbigiousException
 
 from .names import requires_attribute
 
 __all__ = [
+    "ambiguity_explained",
     "ambiguous_family_message",
     "event_handlers",
     "forget_redefined_task_classes",
@@ -44,6 +46,14 @@ def ambiguous_family_message(family: str) -> str | None:
         f"task {family!r} is ambiguous: {' and '.join(names)} share that name; rename one of the classes "
         "or give one a different task_namespace"
     )
+
+
+def ambiguity_explained(exception: BaseException) -> str | None:
+    """`ambiguous_family_message` for luigi's TaskClassAmbigiousException ("Task 'x' is ambiguous"), else None."""
+    if not isinstance(exception, TaskClassAmbigiousException):
+        return None
+    match = re.fullmatch(r"Task (['\"])(.*)\1 is ambiguous", str(exception))
+    return ambiguous_family_message(match.group(2)) if match else None
 
 
 def forget_redefined_task_classes() -> None:
