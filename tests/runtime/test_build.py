@@ -75,3 +75,71 @@ def test_missing_external_data_is_an_error(workspace):
 def test_workers_two_builds_a_fan_in(workspace):
     parts = [First(value=i, workspace_directory=workspace) for i in range(6)]
     assert kartwheel.build(Collect(parts=parts, workspace_directory=workspace), workers=2) == list(range(6))
+
+
+def test_roots_of_two_classes_sharing_a_family_are_refused_naming_both(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import kartwheel
+
+        def define():
+            class Fit(kartwheel.TaskOnKart):
+                task_namespace = "demo"
+
+                def run(self):
+                    self.dump(1)
+            Fit.__qualname__ = "Fit"
+            return Fit
+
+        first = define()
+        first.__module__ = "demo.a"
+        second = define()
+        second.__module__ = "demo.b"
+        try:
+            kartwheel.build([first(workspace_directory="ws"), second(workspace_directory="ws")])
+        except kartwheel.errors.BuildError as exc:
+            print(exc)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "'demo.Fit' is ambiguous: demo.a.Fit and demo.b.Fit share that name" in done.stdout
+    assert not (tmp_path / "ws").exists()
+
+
+def test_a_lookup_of_an_ambiguous_family_during_a_build_fails_in_one_line(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import kartwheel
+        from luigi.task_register import Register
+
+        def define():
+            class Fit(kartwheel.TaskOnKart):
+                task_namespace = "demo"
+
+                def run(self):
+                    Register.get_task_cls("demo.Fit")
+            Fit.__qualname__ = "Fit"
+            return Fit
+
+        first = define()
+        first.__module__ = "demo.a"
+        second = define()
+        second.__module__ = "demo.b"
+        try:
+            kartwheel.build(first(workspace_directory="ws"))
+        except kartwheel.errors.BuildError as exc:
+            print(exc)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.strip().splitlines()
+    assert line.endswith(
+        "failed: task 'demo.Fit' is ambiguous: demo.a.Fit and demo.b.Fit share that name; "
+        "rename one of the classes or give one a different task_namespace"
+    )

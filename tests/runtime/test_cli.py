@@ -232,3 +232,23 @@ def test_a_root_task_option_that_prefixes_luigis_options_is_not_ambiguous(tmp_pa
     assert done.returncode == 0, done.stderr  # luigi's own parser would stop: --p could match --parallel-...
     [output] = (tmp_path / "resources" / "prefixed").glob("Prefixed_*.pkl")
     assert pickle.loads(output.read_bytes()) == 3
+
+
+def test_two_classes_of_one_family_get_one_line_naming_both(tmp_path):
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "__init__.py").write_text("")
+    for module in ("a", "b"):
+        (tmp_path / "demo" / f"{module}.py").write_text(
+            "import kartwheel\n\n\nclass Fit(kartwheel.TaskOnKart):\n    task_namespace = 'demo'\n\n"
+            "    def run(self):\n        self.dump(1)\n"
+        )
+    (tmp_path / "main.py").write_text("import demo.a, demo.b, kartwheel\n\nkartwheel.run()\n")
+    done = subprocess.run(
+        [sys.executable, "main.py", "demo.Fit"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert "demo.a.Fit and demo.b.Fit" in line
+    assert "rename one" in line and "task_namespace" in line
+    assert not (tmp_path / "resources").exists()

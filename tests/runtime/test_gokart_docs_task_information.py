@@ -97,7 +97,8 @@ def test_tree_after_a_build_shows_complete_tasks_with_details(workspace: str) ->
     tree = make_task_info_as_tree_str(task, details=True)
     first, second = tree.strip("\n").split("\n")
     assert first.startswith(f"└─-(COMPLETE) TaskB[{task.make_unique_id()}](parameter={{'task': 'TaskA-")
-    assert f"output=['{task.output()}']" in first and re.search(r"time=[0-9.e-]+s, task_log=\{\}\)$", first)
+    assert f"output=['{task.output()}']" in first
+    assert first.endswith(f"s, task_log={{'file_path': ['{task.output()}']}})")  # gokart's file_path
     assert second.startswith("   └─-(COMPLETE) TaskA[") and "'param': 'x'" in second
     assert "TaskA" not in make_task_info_as_tree_str(task, ignore_task_names=["TaskA"])
 
@@ -143,7 +144,9 @@ def test_tree_info_options_write_the_tree_instead_of_running(workspace: str) -> 
     run_cli(["--tree-info-mode=all", "--tree-info-output-path=sample_task_log.txt", "docs_info.SampleTaskLog"])
     text = Path("resources/sample_task_log.txt").read_text()
     assert text.startswith("\n└─-(COMPLETE) SampleTaskLog[")
-    assert text.endswith("task_log={'sample key': 'sample value'})")
+    assert re.search(
+        r"task_log=\{'sample key': 'sample value', 'file_path': \['[^']*/SampleTaskLog_\w+\.pkl'\]\}\)$", text
+    )
     run_cli(["docs_info.TaskA", "--param=z", "--local-scheduler", "--tree-info-mode=simple"])
     assert re.fullmatch(r"\n└─-\(PENDING\) TaskA\[[0-9a-f]{32}\]", Path("resources/tree.txt").read_text())
     assert not TaskA(param="z").complete()

@@ -8,6 +8,10 @@ import textwrap
 from pathlib import Path
 
 import kartwheel
+import kartwheel.target
+import luigi
+import luigi.task
+import pytest
 from kartwheel._core.logs import module_versions
 
 from tests.processes import run_python
@@ -53,7 +57,10 @@ def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     assert set(seed) == {"seed", "seed_methods"} and isinstance(seed["seed"], int)
     assert seed["seed_methods"][0] == "random.seed"
     assert read_pickle(next(resources.glob("log/task_params/*.pkl"))) == {}
-    assert read_pickle(next(resources.glob("log/task_log/*.pkl"))) == {}
+    [output] = resources.glob("__main__/Example_*.pkl")
+    assert read_pickle(next(resources.glob("log/task_log/*.pkl"))) == {
+        "file_path": [f"./resources/__main__/{output.name}"]  # as gokart writes it, for thunderbolt
+    }
     versions = next(resources.glob("log/module_versions/*.txt")).read_text()
     assert versions == f"kartwheel=={kartwheel.__version__}\n"
 
@@ -61,7 +68,7 @@ def test_quickstart_script_writes_output_and_five_logs(tmp_path):
 def test_getters_read_back_what_the_task_logged(workspace):
     task = Random(name="b", workspace_directory=workspace)
     kartwheel.build(task)
-    assert task.get_task_log() == {"drew": "random"}
+    assert task.get_task_log() == {"drew": "random", "file_path": [str(task.output().path)]}
     assert task.get_task_params() == {"name": "b"}
     assert task.get_processing_time() >= 0.0
     assert task.get_random_seed()["seed"] == int(task.make_unique_id()[:8], 16)
@@ -161,3 +168,73 @@ def test_write_logs_takes_plain_data(tmp_path):
     assert read_pickle(logs / "task_log" / "Plain_0123abcd.pkl") == {"rows": 3}
     assert read_pickle(logs / "task_params" / "Plain_0123abcd.pkl") == {"size": 2}
     assert (logs / "module_versions" / "Plain_0123abcd.txt").read_text() == ""  # json is in the standard library
+
+
+def _save_model(obj, path):
+    with open(path, "wb") as file:
+        pickle.dump(obj, file)
+
+
+def _load_model(path):
+    with open(path, "rb") as file:
+        return pickle.load(file)
+
+
+class Outputs(kartwheel.TaskOnKart):
+    """One task per kind of output, to read back as thunderbolt does."""
+
+    kind = luigi.Parameter()
+
+    def output(self):
+        if self.kind == "csv":
+            return self.make_target("outputs/table.csv")
+        if self.kind == "dict":
+            return {"first": self.make_target("outputs/first.pkl"), "second": self.make_target("outputs/second.txt")}
+        if self.kind == "model":
+            return self.make_model_target("outputs/model.zip", save_function=_save_model, load_function=_load_model)
+        return self.make_target("outputs/plain.pkl")
+
+    def run(self):
+        self.task_log["mine"] = 1
+        if self.kind == "csv":
+            import pandas as pd
+
+            self.dump(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}))
+        elif self.kind == "dict":
+            self.dump({"k": [1, 2]}, "first")
+            self.dump(["line one", "line two"], "second")
+        else:
+            self.dump({"model": self.kind})
+
+
+def _thunderbolt_load(workspace: Path, file_path: str):
+    """What thunderbolt does with a path of `file_path`: unzip a model and call its load function, else
+    `make_target(path).load()`; a relative path is relative to the current folder here."""
+    import zipfile
+
+    if file_path.endswith(".zip"):
+        unpacked = workspace.parent / "unpacked"
+        zipfile.ZipFile(file_path).extractall(unpacked)
+        load_function = read_pickle(unpacked / "load_function.pkl")
+        return load_function(str(unpacked / "model.pkl"))
+    return kartwheel.target.make_target(file_path).load()
+
+
+@pytest.mark.parametrize("kind", ["pkl", "csv", "dict", "model"])
+def test_task_log_holds_gokarts_file_path_list_that_loads_what_was_dumped(workspace, kind):
+    if kind == "csv":
+        pytest.importorskip("pandas")
+    task = Outputs(kind=kind, workspace_directory="./resources")
+    dumped = kartwheel.build(task)
+    [log_file] = Path(workspace).glob("log/task_log/Outputs_*.pkl")
+    task_log = read_pickle(log_file)  # thunderbolt: plain pickle.load
+    outputs = luigi.task.flatten(task.output())
+    assert task_log == {"mine": 1, "file_path": [str(target.path) for target in outputs]}
+    assert all(type(path) is str and path.startswith("./resources/") for path in task_log["file_path"])
+    loaded = [_thunderbolt_load(Path(workspace), path) for path in task_log["file_path"]]
+    if kind == "dict":
+        assert loaded == [dumped["first"], dumped["second"]]
+    elif kind == "csv":
+        assert loaded[0].equals(dumped)
+    else:
+        assert loaded == [dumped]

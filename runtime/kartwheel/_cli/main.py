@@ -16,11 +16,12 @@ import luigi.rpc
 import luigi.worker
 from luigi.cmdline_parser import CmdlineParser
 from luigi.task import flatten
-from luigi.task_register import Register, TaskClassNotFoundException
+from luigi.task_register import Register, TaskClassAmbigiousException, TaskClassNotFoundException
 
 from .._core.hashing import invalidate_hashes
 from .._luigi.cmdline import exact_parser, global_dest, load_modules, option_strings
 from .._luigi.interface import root_task_of, run_command_line, scheduler_of, summary_of
+from .._luigi.registry import ambiguous_family_message
 from .._luigi.scheduling import deep_graphs, unwrapped
 from .._run.outcome import EXIT_CODES, decide, scheduler_graph
 from .._run.progress import CountingScheduler, ProgressPrinter, format_duration
@@ -71,6 +72,10 @@ def _task_class(argv: list[str]) -> type[luigi.Task] | None:
             f"unknown task {known.root_task!r}{_suggest(known.root_task, names)} "
             "(a task is named by its family, e.g. my_package.MyTask; its module must be imported, "
             "e.g. with --module my_package)"
+        ) from None
+    except TaskClassAmbigiousException:
+        raise CommandLineError(
+            ambiguous_family_message(known.root_task) or f"task {known.root_task!r} is ambiguous"
         ) from None
 
 

@@ -76,6 +76,8 @@ def after_success(task: TaskOnKart) -> None:
     if state.done_elsewhere:
         return  # another process ran it and wrote its logs
     if settings.current().supplementary_logs and task.should_dump_supplementary_log_files:
+        # gokart's `file_path`: what thunderbolt loads, the paths as the targets give them, as plain str
+        task.task_log["file_path"] = [str(getattr(target, "path", target)) for target in outputs]
         write_logs(
             str(task.workspace_directory),
             f"{type(task).__name__}_{task.make_unique_id()}",

@@ -13,7 +13,12 @@ from luigi.execution_summary import LuigiStatusCode
 
 from .._core.hashing import invalidate_hashes
 from .._luigi.interface import scheduler_of
-from .._luigi.registry import event_handlers, forget_redefined_task_classes
+from .._luigi.registry import (
+    ambiguity_explained,
+    ambiguous_family_message,
+    event_handlers,
+    forget_redefined_task_classes,
+)
 from .._luigi.scheduling import deep_graphs
 from .._targets.target import load_targets
 from ..errors import BuildError
@@ -58,6 +63,9 @@ def _complete_error(task: luigi.Task) -> BaseException | None:
 
 
 def _describe(task: luigi.Task, exception: BaseException) -> tuple[str, BaseException]:
+    ambiguity = ambiguity_explained(exception)
+    if ambiguity is not None:
+        return f"{task} failed: {ambiguity}", exception
     trace = "".join(traceback.format_exception(type(exception), exception, exception.__traceback__))
     return f"{task} failed: {type(exception).__name__}: {exception}\n\n{trace}", exception
 
@@ -92,6 +100,16 @@ def _raised_exceptions(failed: list[tuple[luigi.Task, BaseException]]) -> dict[s
     return raised
 
 
+def _check_unambiguous(task_list: list[luigi.Task]) -> None:
+    """Refuse roots of two classes that share a family: luigi would take them for one task."""
+    classes: dict[str, set[type]] = {}
+    for task in task_list:
+        classes.setdefault(task.get_task_family(), set()).add(type(task))
+    for family, shared in classes.items():
+        if len(shared) > 1:
+            raise BuildError(ambiguous_family_message(family) or f"task {family!r} is ambiguous")
+
+
 def build(
     task: luigi.Task | list[luigi.Task],
     return_value: bool = True,
@@ -111,17 +129,24 @@ def build(
     invalidate_hashes()  # the configuration may have changed since these tasks were hashed
     if reset_register:
         forget_redefined_task_classes()
+    _check_unambiguous(task_list)
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
     with _problems() as (failed, missing), deep_graphs():
-        result = luigi.build(
-            task_list,
-            worker_scheduler_factory=SchedulerFactory(),
-            detailed_summary=True,
-            log_level=log_level,
-            **env_params,
-        )
+        try:
+            result = luigi.build(
+                task_list,
+                worker_scheduler_factory=SchedulerFactory(),
+                detailed_summary=True,
+                log_level=log_level,
+                **env_params,
+            )
+        except Exception as exc:
+            ambiguity = ambiguity_explained(exc)
+            if ambiguity is None:
+                raise
+            raise BuildError(ambiguity) from None
     if result.status not in _SUCCESS:
         message, cause = _failure_message(result, failed, missing)
         raise BuildError(message, raised_exceptions=_raised_exceptions(failed)) from cause

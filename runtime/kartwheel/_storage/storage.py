@@ -69,8 +69,10 @@ class Storage(ABC):
 
     @staticmethod
     def join(*parts: str) -> str:
-        """Join path parts with '/', the separator of both local paths and URLs."""
-        return "/".join(part.rstrip("/") for part in parts[:-1]) + "/" + parts[-1]
+        """Join path parts with '/', the separator of both local paths and URLs. An empty part adds nothing,
+        so an empty workspace ('') is the current folder, as in `os.path.join` and gokart."""
+        head = [part.rstrip("/") for part in parts[:-1] if part]
+        return "/".join([*head, parts[-1]]) if head else parts[-1]
 
 
 class LocalStorage(Storage):
