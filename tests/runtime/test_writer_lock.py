@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from kartwheel._storage import leftovers
-from kartwheel._storage.locks import fcntl_lock
+from kartwheel._storage.locks import FOLDER_LOCK_NAME, fcntl_lock, folder_lock, release_folder_locks
 from kartwheel._storage.storage import LocalStorage
 
 from tests.processes import run, run_together
@@ -141,3 +141,54 @@ def test_a_lock_held_by_a_killed_process_does_not_block(tmp_path):
         assert lock.exists()
     assert time.monotonic() - started < 5
     assert not lock.exists(), "the lock file is removed on release"
+
+
+HOLD = (
+    "import sys, time; from kartwheel._storage.locks import folder_lock\n"
+    "with folder_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(float(sys.argv[2]))"
+)
+
+
+def test_a_folder_lock_keeps_a_second_process_out_until_released_and_the_lock_file_goes(tmp_path):
+    lock = tmp_path / "out.pkl.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock), "1.5"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    assert (tmp_path / FOLDER_LOCK_NAME).exists()
+    started = time.monotonic()
+    with folder_lock(str(tmp_path / "other.pkl.lock")) as waited:
+        assert not waited, "another output of the folder is not kept out"
+    with folder_lock(str(lock)) as waited:
+        assert waited
+        assert time.monotonic() - started > 1.0, "the lock is taken only once its holder let go (1.5 s)"
+    assert holder.wait(timeout=30) == 0
+    holder.stdout.close()
+    release_folder_locks()
+    assert list(tmp_path.iterdir()) == [], "the folder's lock file is removed once nobody holds it"
+
+
+def test_a_folder_lock_held_by_a_killed_process_does_not_block_and_a_removed_lock_file_is_relocked(tmp_path):
+    lock = tmp_path / "out.pkl.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock), "60"], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "held\n"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=10)
+    holder.stdout.close()
+    started = time.monotonic()
+    with folder_lock(str(lock)) as waited:
+        assert not waited
+    assert time.monotonic() - started < 5
+    (tmp_path / FOLDER_LOCK_NAME).unlink()  # as another process's release would
+    with folder_lock(str(lock)):
+        assert (tmp_path / FOLDER_LOCK_NAME).exists(), "locked again on the folder's current lock file"
+    release_folder_locks()
+    assert not (tmp_path / FOLDER_LOCK_NAME).exists()
+
+
+def test_a_folder_lock_is_reentrant_within_a_process(tmp_path):
+    lock = str(tmp_path / "out.pkl.lock")
+    with folder_lock(lock), folder_lock(lock):
+        pass
+    code = "import sys; from kartwheel._storage.locks import folder_lock\nwith folder_lock(sys.argv[1]) as w: print(w)"
+    done = subprocess.run([sys.executable, "-c", code, lock], capture_output=True, text=True, timeout=30, check=True)
+    assert done.stdout == "False\n"
+    release_folder_locks()

@@ -1,8 +1,9 @@
 """The scheduler factory `build` and `run` hand to luigi: luigi's worker with kartwheel's steps around each task.
 
 Each task's run holds its writer lock (run_lock.py); seed libraries are imported once in the worker
-instead of in every task process; task logs are flushed when the worker's loop ends; with `count=True`
-the worker reports through a `CountingScheduler`, for the progress line and the summary.
+instead of in every task process; task logs are flushed, and idle folder lock files closed, when the
+worker's loop ends; with `count=True` the worker reports through a `CountingScheduler`, for the progress
+line and the summary.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from .._core import settings
 from .._core.seed import import_seed_methods
 from .._luigi.scheduling import WorkerHooks, WorkerSchedulerFactory
-from .._storage import log_writer
+from .._storage import locks, log_writer
 from .progress import CountingScheduler, Counts
 from .run_lock import run_under_lock
 
@@ -34,6 +35,7 @@ def _before_task_process(task: Any) -> None:
 
 def _after_worker_run() -> None:
     log_writer.writer.flush()
+    locks.release_folder_locks()
 
 
 HOOKS = WorkerHooks(

@@ -1,7 +1,8 @@
 """The locks that keep writers apart: an `fcntl` lock on a file, a lease kept alive by a thread, and nesting.
 
-A POSIX folder's writer lock is `fcntl_lock` on `<output>.lock` (released by the kernel when its holder
-dies, also on NFS); S3's is a conditional-write lease (s3.py) and redis's a key (redis_lock.py), both
+A POSIX folder's writer lock is `folder_lock`: one byte of the folder's lock file per output, an fcntl
+byte-range lock (released by the kernel when its holder dies, also on NFS); `fcntl_lock` locks a file of its
+own; S3's is a conditional-write lease (s3.py) and redis's a key (redis_lock.py), both
 renewed by `renewing`. Which lock a task's run takes is decided in `_run/run_lock.py`.
 """
 
@@ -10,11 +11,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
+import multiprocessing.util
 import os
 import threading
 from collections.abc import Callable, Iterator
 
-__all__ = ["fcntl_lock", "nested", "renewing"]
+__all__ = ["FOLDER_LOCK_NAME", "fcntl_lock", "folder_lock", "nested", "release_folder_locks", "renewing"]
+
+# The one lock file of a folder's writers; each output is a byte of it (folder_lock).
+FOLDER_LOCK_NAME = ".kartwheel-writers.lock"
+# Bytes are drawn below 2**31, so that the offsets fit the oldest NFS lock protocol too.
+_LOCK_BYTES = 2**31 - 1
 
 
 @contextlib.contextmanager
@@ -51,6 +59,127 @@ def fcntl_lock(path: str) -> Iterator[bool]:
         with contextlib.suppress(FileNotFoundError):
             os.remove(path)
         os.close(fd)
+
+
+class _FolderLockFile:
+    """This process's open descriptor of one folder's lock file, and how many of its bytes it holds."""
+
+    __slots__ = ("fd", "held")
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.held: dict[int, int] = {}  # byte -> holders in this process
+
+
+_folder_files: dict[str, _FolderLockFile] = {}
+_folder_files_pid = os.getpid()
+_folder_guard = threading.Lock()
+
+
+def _byte_of(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8"), digest_size=8).digest(), "big") % _LOCK_BYTES
+
+
+def _folder_files_here() -> dict[str, _FolderLockFile]:
+    """The lock files opened by this process (a forked child holds none of its parent's locks)."""
+    global _folder_files, _folder_files_pid
+    if _folder_files_pid != os.getpid():
+        _folder_files, _folder_files_pid = {}, os.getpid()
+        _register_release()
+    return _folder_files
+
+
+@contextlib.contextmanager
+def folder_lock(path: str) -> Iterator[bool]:
+    """Hold an exclusive lock named `path` (e.g. `<output>.lock`); yields whether it waited.
+
+    The same guarantee as `fcntl_lock(path)`, one holder across processes and hosts sharing the folder,
+    without creating and removing a file per lock: each name is one byte (drawn from a hash of the
+    name) of the folder's lock file, `FOLDER_LOCK_NAME`, which stays open in this process and is removed
+    by `release_folder_locks` when no process holds any byte of it. Two names that draw the same byte
+    only wait for each other. A byte locked on a lock file that was removed meanwhile is let go and
+    locked again on the folder's current file, as `fcntl_lock` does.
+    """
+    lock_file = os.path.join(os.path.dirname(path) or ".", FOLDER_LOCK_NAME)
+    byte = _byte_of(os.path.basename(path))
+    waited = False
+    while True:
+        with _folder_guard:
+            files = _folder_files_here()
+            entry = files.get(lock_file)
+            if entry is None:
+                entry = files[lock_file] = _FolderLockFile(_open(lock_file))
+            holders = entry.held.get(byte, 0)
+            entry.held[byte] = holders + 1
+        if holders:
+            break  # this process holds the byte already (POSIX locks do not exclude their own process)
+        try:
+            try:
+                fcntl.lockf(entry.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, byte)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                waited = True
+                fcntl.lockf(entry.fd, fcntl.LOCK_EX, 1, byte)
+            try:
+                current = os.stat(lock_file).st_ino
+            except FileNotFoundError:
+                current = None
+        except BaseException:
+            _let_go(lock_file, entry, byte)
+            raise
+        if current == os.fstat(entry.fd).st_ino:
+            break
+        _let_go(lock_file, entry, byte)
+        with _folder_guard:
+            if files.get(lock_file) is entry and not entry.held:
+                del files[lock_file]
+                os.close(entry.fd)
+    try:
+        yield waited
+    finally:
+        _let_go(lock_file, entry, byte)
+
+
+def _let_go(lock_file: str, entry: _FolderLockFile, byte: int) -> None:
+    with _folder_guard:
+        holders = entry.held[byte] - 1
+        if holders:
+            entry.held[byte] = holders
+            return
+        del entry.held[byte]
+        fcntl.lockf(entry.fd, fcntl.LOCK_UN, 1, byte)
+
+
+def release_folder_locks() -> None:
+    """Close this process's idle folder lock files, removing each that no other process holds a byte of.
+
+    Called when a worker's loop ends, and at the exit of a process (forked task processes included).
+    """
+    with _folder_guard:
+        files = _folder_files_here()
+        for lock_file, entry in list(files.items()):
+            if entry.held:
+                continue
+            del files[lock_file]
+            try:
+                fcntl.lockf(entry.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the whole file: nobody holds a byte
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    if os.stat(lock_file).st_ino == os.fstat(entry.fd).st_ino:
+                        os.remove(lock_file)
+            os.close(entry.fd)
+
+
+def _register_release() -> None:
+    """Release at the exit of this process; multiprocessing runs these in forked children too."""
+    multiprocessing.util.Finalize(None, release_folder_locks, exitpriority=0)
+
+
+_register_release()
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from typing import IO, Any
 from ..errors import MissingDependencyError
 from . import leftovers
 from .leftovers import temporary_name
-from .locks import fcntl_lock
+from .locks import folder_lock
 from .log_writer_process import write_file
 from .options import storage_options
 
@@ -83,7 +83,7 @@ class LocalStorage(Storage):
         self._swept_in: int | None = None  # the pid that swept them (a forked worker sweeps again)
 
     def writer_lock(self, path: str) -> contextlib.AbstractContextManager[bool]:
-        return fcntl_lock(path)
+        return folder_lock(path)
 
     def sweep_leftovers(self, path: str, locked: bool = False) -> list[str]:
         """Sweep the directory of `path`, once per process: one listing, not one per task written."""
