@@ -243,9 +243,7 @@ def test_two_classes_of_one_family_get_one_line_naming_both(tmp_path):
             "    def run(self):\n        self.dump(1)\n"
         )
     (tmp_path / "main.py").write_text("import demo.a, demo.b, kartwheel\n\nkartwheel.run()\n")
-    done = subprocess.run(
-        [sys.executable, "main.py", "demo.Fit"], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    done = run_python("main.py", "demo.Fit", cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
