@@ -110,7 +110,7 @@ def test_every_log_of_a_large_build_is_on_disk_when_build_returns(workspace):
         assert len(list((logs / kind).iterdir())) == count + 1, kind
     last = Numbered(number=count - 1)
     task_log = logs / "task_log" / f"Numbered_{last.make_unique_id()}.pkl"
-    assert pickle.loads(task_log.read_bytes()) == {"number": count - 1}
+    assert pickle.loads(task_log.read_bytes()) == {"number": count - 1, "file_path": [last.output().path]}
 
 
 SCRIPT = """

@@ -137,7 +137,8 @@ def test_a_pipeline_on_s3_builds_caches_and_rebuilds_what_changed(configured, cl
     folder = pipeline(workspace).output().path.removeprefix(f"s3://{bucket}/").rsplit("/", 1)[0]
     assert len([key for key in stored if key.startswith(folder + "/")]) == 6
     assert not [key for key in stored if ".tmp-" in key or key.endswith(".lock")]
-    assert pipeline(workspace).doubled.get_task_log() == {"n": 3}
+    doubled = pipeline(workspace).doubled
+    assert doubled.get_task_log() == {"n": 3, "file_path": [doubled.output().path]}
     assert any(key.startswith("resources/log/processing_time/Total_") for key in stored)
     assert client.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 

@@ -84,7 +84,7 @@ def test_with_the_helper_off_no_helper_process_starts(tmp_path):
         assert log_writer.writer._helper is None
         last = SwitchedLeaf(number=INLINE_TASKS * 2 - 1)
         log = workspace / "log" / "task_log" / f"SwitchedLeaf_{last.make_unique_id()}.pkl"
-        assert pickle.loads(log.read_bytes()) == {"number": INLINE_TASKS * 2 - 1}
+        assert pickle.loads(log.read_bytes()) == {"number": INLINE_TASKS * 2 - 1, "file_path": [last.output().path]}
 
 
 def test_supplementary_logs_off_writes_no_logs_and_says_so(tmp_path):

@@ -19,7 +19,7 @@ import luigi
 import luigi.interface
 from luigi.cmdline_parser import CmdlineParser
 
-from .._core.settings import current
+from .._core.settings import current, refresh
 from ..errors import CommandLineError
 
 __all__ = ["LOG_FILE", "LUIGI_LOGGERS", "RUNTIME_LOGGER", "configure_logging", "luigi_log_path"]
@@ -111,6 +111,7 @@ def configure_logging(argv: list[str], root: luigi.Task | None, verbose: bool) -
         return contextlib.nullcontext()
     with CmdlineParser.global_instance(argv):
         conf_file = luigi.interface.core().logging_conf_file
+        refresh()  # the [kartwheel] settings as this command line gives them (--kartwheel-supplementary-logs)
     if conf_file and not os.path.exists(conf_file):
         raise CommandLineError(f"the logging config file {conf_file} does not exist (--logging-conf-file)")
     path = luigi_log_path(root)
