@@ -234,7 +234,8 @@ def test_two_writers_of_one_task_write_it_once(project, client, bucket):
 
 
 def test_a_writer_killed_mid_upload_leaves_nothing_after_the_rerun(project, client, bucket):
-    command = [sys.executable, "pipeline.py", "Big", "--megabytes=16", "--local-scheduler"]
+    # --no-lock: luigi's process lock would turn away the same command run by another checkout on this host.
+    command = [sys.executable, "pipeline.py", "Big", "--megabytes=16", "--local-scheduler", "--no-lock"]
     writer = subprocess.Popen(command, cwd=project, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not client.list_multipart_uploads(Bucket=bucket).get("Uploads"):
