@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import textwrap
@@ -15,7 +16,7 @@ import pytest
 from kartwheel._core.logs import module_versions
 
 from tests.processes import run_python
-from tests.runtime.tasks_for_tests import First, Random, pipeline
+from tests.runtime.tasks_for_tests import First, Middle, Random, pipeline
 
 QUICKSTART = """
 import kartwheel
@@ -238,3 +239,64 @@ def test_task_log_holds_gokarts_file_path_list_that_loads_what_was_dumped(worksp
         assert loaded[0].equals(dumped)
     else:
         assert loaded == [dumped]
+
+
+def _params_log(workspace: str, task) -> dict:
+    [path] = Path(workspace).glob(f"log/task_params/{type(task).__name__}_{task.make_unique_id()}.pkl")
+    return read_pickle(path)  # thunderbolt and gokart's restore read it with a plain (dill) pickle.load
+
+
+def _decoded(text: str) -> dict:
+    import bz2
+    import json
+
+    values = json.loads(text)
+    if "params" in values:
+        values["params"] = json.loads(bz2.decompress(bytes.fromhex(values["params"])).decode())
+    return values
+
+
+def test_task_params_log_is_gokarts_str_params_and_rebuilds_the_task(workspace):
+    from tests.runtime.tasks_for_tests import Collect
+
+    last = pipeline(workspace)
+    kartwheel.build(last)
+    middle = last.middle
+    logged = _params_log(workspace, middle)
+    assert list(logged) == ["first", "factor"]  # significant parameters only, TaskOnKart's own are not
+    assert all(type(value) is str for value in logged.values()) and logged["factor"] == "10"
+    assert list(json.loads(logged["first"])) == ["type", "params", "unique_id"]  # gokart's keys first
+    assert _decoded(logged["first"]) == {
+        "type": "First",
+        "params": {"value": "1"},
+        "unique_id": middle.first.make_unique_id(),
+    }
+    assert Middle.from_str_params(logged).make_unique_id() == middle.make_unique_id()
+
+    collect = Collect(parts=[First(value=2), First(value=3)], workspace_directory=workspace)
+    kartwheel.build(collect)
+    logged = _params_log(workspace, collect)
+    assert [_decoded(item)["params"] for item in json.loads(logged["parts"])] == [{"value": "2"}, {"value": "3"}]
+    assert Collect.from_str_params(logged).make_unique_id() == collect.make_unique_id()
+
+
+def test_task_params_log_nests_upstream_tasks_to_a_bounded_depth(workspace):
+    from kartwheel._core.logs import NESTED_TASKS
+
+    from tests.runtime.tasks_for_tests import Link
+
+    chain = None
+    for index in range(NESTED_TASKS + 3):
+        chain = Link(previous=chain, index=index, workspace_directory=workspace)
+    kartwheel.build(chain)
+    text, depth, task = _params_log(workspace, chain)["previous"], 1, chain.previous
+    while True:
+        values = _decoded(text)
+        assert (values["type"], values["unique_id"]) == ("Link", task.make_unique_id())
+        if "params" not in values:
+            break
+        text, depth, task = values["params"]["previous"], depth + 1, task.previous
+    assert depth == NESTED_TASKS + 1  # the levels beyond are named by family and hash only
+    assert len(pickle.dumps(_params_log(workspace, chain))) < 2000
+    # a stub is restored from the workspace's logs, so the whole chain still comes back
+    assert Link.from_str_params(_params_log(workspace, chain)).make_unique_id() == chain.make_unique_id()

@@ -259,3 +259,12 @@ def test_the_plan_counts_every_task_cached(copied: Path, capsys: pytest.CaptureF
     assert sorted(task["family"].rpartition(".")[2] for task in plan["tasks"]) == sorted(HASHES)
     assert {task["family"]: task["status"] for task in plan["tasks"] if task["status"] != "cached"} == {}
     assert tasks.RUNS == []
+
+
+def test_the_plan_names_a_changed_parameter_against_a_0_3_0_log(copied: Path) -> None:
+    from kartwheel._plan.plan import WILL_RUN, make_plan
+
+    changed = tasks.Settings(count=4, threshold=0.5)
+    [(status, reason)] = [(entry.status, entry.reason) for entry in make_plan(changed).tasks.values()]
+    assert status == WILL_RUN
+    assert "count: 3 -> 4" in reason and "threshold: 0.25 -> 0.5" in reason

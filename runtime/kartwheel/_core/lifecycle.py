@@ -16,7 +16,7 @@ from luigi.task import flatten
 
 from ..errors import MissingOutputError
 from . import settings
-from .logs import write_logs
+from .logs import gokart_str_params, write_logs
 from .seed import apply_seed, seed_from_unique_id
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def after_success(task: TaskOnKart) -> None:
             processing_time=state.processing_time,
             seed=state.seed,
             task_log=task.task_log,
-            params=task.logged_params(),
+            params=gokart_str_params(task),
         )
 
 

@@ -5,11 +5,13 @@ Each is generic like luigi's own (`TaskInstanceParameter[MyTask]`), so annotated
 
 from __future__ import annotations
 
+import bz2
 import datetime
 import json
 from typing import Any, Generic, TypeVar, cast
 
 import luigi
+from luigi.task_register import Register
 
 from .._luigi.bool_parsing import ExplicitValueParsing, FlagParsing
 from .._luigi.parameter_defaults import declared_default, remove_default
@@ -22,6 +24,7 @@ __all__ = [
     "SerializableParameter",
     "TaskInstanceParameter",
     "ZonedDateSecondParameter",
+    "decode_task_json",
 ]
 
 TaskT = TypeVar("TaskT")
@@ -53,6 +56,33 @@ def _check_expected(expected: Any, what: str) -> Any:
     return expected
 
 
+def decode_task_json(text: str) -> dict[str, Any] | None:
+    """The dict of a task's JSON (`params` decoded to a dict of str), or None if `text` is not one."""
+    if not text.startswith("{"):
+        return None
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(values, dict) or not isinstance(values.get("type"), str):
+        return None
+    if "params" in values:
+        values["params"] = json.loads(bz2.decompress(bytes.fromhex(values["params"])).decode())
+    return values
+
+
+def _task_from_text(text: str, what: str) -> luigi.Task:
+    """The task a gokart-form JSON names: built from its params, or restored by its hash when it has none."""
+    decoded = decode_task_json(text) if isinstance(text, str) else None
+    if decoded is None:
+        raise _no_text(what, text)
+    task_class = Register.get_task_cls(decoded["type"])
+    if "params" not in decoded:
+        return cast(luigi.Task, task_class.restore(decoded["unique_id"]))
+    params = decoded["params"]
+    return task_class(**{name: param.parse(params[name]) for name, param in task_class.get_params() if name in params})
+
+
 class TaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
     """A parameter whose value is a task; the task becomes a requirement and its hash part of ours.
 
@@ -72,7 +102,10 @@ class TaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
         return "" if value is None else task_reference(value)
 
     def parse(self, text: str) -> Any:
-        raise _no_text("TaskInstanceParameter", text)
+        """A task from gokart's form (`{"type": ..., "params": ...}`, as the task_params log holds it)."""
+        if text == "" and declared_default(cast(luigi.Parameter, self)) is None:
+            return None
+        return _task_from_text(text, "TaskInstanceParameter")
 
 
 class ListTaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
@@ -95,7 +128,14 @@ class ListTaskInstanceParameter(luigi.Parameter[TaskT], Generic[TaskT]):
         return json.dumps([task_reference(task) for task in value])
 
     def parse(self, text: str) -> Any:
-        raise _no_text("ListTaskInstanceParameter", text)
+        """Tasks from a JSON list of gokart-form task strings (as the task_params log holds it)."""
+        try:
+            items = json.loads(text)
+        except (TypeError, ValueError):
+            raise _no_text("ListTaskInstanceParameter", text) from None
+        if not isinstance(items, list):
+            raise _no_text("ListTaskInstanceParameter", text)
+        return tuple(_task_from_text(item, "ListTaskInstanceParameter") for item in items)
 
 
 class ExplicitBoolParameter(ExplicitValueParsing):

@@ -11,6 +11,7 @@ from .._storage.storage import Storage, storage_for
 from .._targets.registry import format_for
 from .._targets.target import KartTarget
 from ..errors import KartwheelError, LoadError
+from .logs import readable_params
 from .parameters import ListTaskInstanceParameter, TaskInstanceParameter
 
 __all__ = ["restore_task"]
@@ -43,7 +44,7 @@ def restore_task(cls: Any, unique_id: str, workspace_directory: str | None = Non
         ) from exc
     params = dict(cls.get_params())
     values = {}
-    for name, value in logged.items():
+    for name, value in readable_params(cls, logged).items():
         param = params.get(name)
         if isinstance(param, TaskInstanceParameter) and value is not None:
             value = _restore_reference(value, workspace, workspace_directory is not None)

@@ -29,7 +29,7 @@ from .completeness import checked_run, is_checked, outputs_newer, warn_dynamic_d
 from .fresh_defaults import fresh_task_defaults, rebuilt
 from .hashing import compute_unique_id, task_reference
 from .lifecycle import RunState
-from .logs import log_file_name, read_log
+from .logs import log_file_name, read_log, readable_params
 from .pandas_types import check_before_dump
 from .parameters import (
     ExplicitBoolParameter,
@@ -336,8 +336,9 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
         return read_log(self._log_target("task_log"))
 
     def get_task_params(self) -> dict[str, Any]:
-        """The parameters the task last ran with."""
-        return read_log(self._log_target("task_params"))
+        """The parameters the task last ran with: values as its parameters hold them, tasks as `Family_<hash>`
+        (the log itself holds gokart's strings, or, written by kartwheel 0.3.0, these values)."""
+        return readable_params(type(self), read_log(self._log_target("task_params")))
 
     def get_processing_time(self) -> float:
         """Seconds the last successful run took."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import luigi
 
+from .._core.logs import readable_params
 from .._storage.storage import Storage, storage_for
 
 __all__ = ["Difference", "EarlierRuns", "describe_change", "is_task_value"]
@@ -94,7 +95,7 @@ class EarlierRuns:
         cache_key = (workspace, class_name, task_names)
         runs = self._classes.get(cache_key)
         if runs is None:
-            runs = self._classes[cache_key] = _read_runs(workspace, class_name, set(task_names))
+            runs = self._classes[cache_key] = _read_runs(workspace, type(task), set(task_names))
         return runs
 
 
@@ -111,13 +112,13 @@ def _changes(earlier: dict[str, Any], current: dict[str, Any], task_names: set[s
     return changed, upstream
 
 
-def _read_runs(workspace: str, class_name: str, task_names: set[str]) -> _ClassRuns:
+def _read_runs(workspace: str, task_class: type, task_names: set[str]) -> _ClassRuns:
     storage = storage_for(workspace)
     directory = Storage.join(workspace, "log/task_params")
     found = []
     for name, modified in storage.list_files(directory).items():
         match = _LOG_NAME.match(name)
-        if match and match["cls"] == class_name:
+        if match and match["cls"] == task_class.__name__:
             found.append((modified, match["hash"], name))
     found.sort(reverse=True)
     by_own_params: dict[str, dict[str, Any]] = {}
@@ -126,6 +127,7 @@ def _read_runs(workspace: str, class_name: str, task_names: set[str]) -> _ClassR
         params = _load(storage, Storage.join(directory, name))
         if params is None:
             continue
+        params = readable_params(task_class, params)
         by_own_params.setdefault(_key(params, task_names), params)
         if len(recent) < RECENT_RUNS:
             recent.append(params)
