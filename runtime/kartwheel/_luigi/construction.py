@@ -17,6 +17,7 @@ from collections.abc import Callable
 from operator import is_
 from typing import Any
 
+import luigi
 from luigi.task_register import Register
 
 __all__ = ["OnceRegister", "resolve_once"]
@@ -43,15 +44,48 @@ class _Resolution:
         )
 
 
+def _same(cached: Any, given: Any) -> bool:
+    """Whether a cached task's parameter value is the one given, insignificant parameters of tasks included
+    (luigi's tasks compare equal by their significant parameters only)."""
+    if cached is given:
+        return True
+    if isinstance(given, luigi.Task):
+        return type(cached) is type(given) and all(
+            _same(cached.param_kwargs.get(name), value) for name, value in given.param_kwargs.items()
+        )
+    if isinstance(given, tuple):
+        return isinstance(cached, tuple) and len(cached) == len(given) and all(map(_same, cached, given))
+    try:
+        return bool(cached == given)
+    except Exception:
+        return False
+
+
+def _holds_a_task(value: Any) -> bool:
+    return isinstance(value, luigi.Task) or (
+        isinstance(value, tuple) and any(isinstance(item, luigi.Task) for item in value)
+    )
+
+
 class OnceRegister(Register):
-    """luigi's task metaclass, marking each construction so that its parameters are resolved once."""
+    """luigi's task metaclass, marking each construction so that its parameters are resolved once.
+
+    luigi's instance cache also answers a task whose task parameters differ from the cached one's only in
+    insignificant parameters (`rerun=True` below the root, in a notebook): such a task is made afresh.
+    """
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         local = _local
         outer = getattr(local, "construction", None)
-        local.construction = [None]  # the construction's first resolution, once made
+        construction = local.construction = [None]  # the construction's first resolution, once made
         try:
-            return super().__call__(*args, **kwargs)
+            task = super().__call__(*args, **kwargs)
+            first = construction[0]
+            if first is not None and first.cls is cls:
+                given = [(name, value) for name, value in first.values if _holds_a_task(value)]
+                if given and not all(_same(task.param_kwargs.get(name), value) for name, value in given):
+                    task = type.__call__(cls, *args, **kwargs)  # luigi's own instantiation, past its cache
+            return task
         finally:
             local.construction = outer  # a task created inside another's __init__ nests
 
