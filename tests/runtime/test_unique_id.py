@@ -257,3 +257,39 @@ def test_hashes_are_the_same_in_another_process(tmp_path):
         for seed in ("1", "2")
     }
     assert outputs == {str([_shape_id("nested"), _shape_id("dict")])}
+
+
+class GivenUpstream(kartwheel.TaskOnKart):
+    upstream = kartwheel.TaskInstanceParameter()
+    label = luigi.Parameter(default="g")
+
+
+def test_a_rehash_reuses_nothing_stale_when_a_task_parameters_upstream_changes(monkeypatch):
+    """A task whose requires() only repeats its task parameters reuses its earlier digest only while the
+    hashes upstream are as they were."""
+    task = GivenUpstream(upstream=RequiresOne())
+    before = task.make_unique_id()
+    kartwheel._core.hashing.invalidate_hashes()
+    assert task.make_unique_id() == before
+    monkeypatch.setattr(RequiresOne, "upstream_value", 2)
+    kartwheel._core.hashing.invalidate_hashes()
+    changed = task.make_unique_id()
+    fresh = changed
+    del task.__dict__["_kartwheel_hash_basis"]  # computed from scratch, no earlier digest to reuse
+    kartwheel._core.hashing.invalidate_hashes()
+    assert task.make_unique_id() == fresh
+    monkeypatch.setattr(RequiresOne, "upstream_value", 1)
+    kartwheel._core.hashing.invalidate_hashes()
+    assert changed != before
+    assert task.make_unique_id() == before
+
+
+def test_a_rehash_reuses_nothing_stale_when_the_extra_hash_inputs_change(monkeypatch):
+    task = GivenUpstream(upstream=Source(value=1))
+    before = task.make_unique_id()
+    monkeypatch.setattr(GivenUpstream, "__kart_hash_inputs__", lambda self: {"source": "edited"})
+    kartwheel._core.hashing.invalidate_hashes()
+    assert task.make_unique_id() != before
+    monkeypatch.undo()
+    kartwheel._core.hashing.invalidate_hashes()
+    assert task.make_unique_id() == before

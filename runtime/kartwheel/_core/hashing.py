@@ -7,7 +7,9 @@ change anywhere upstream changes every hash downstream while each hash costs con
 Hashes are computed lazily, the first time they are asked for, by an explicit walk (no recursion, so
 chains of any depth work) that calls each task's `requires()` once. They are kept on the task until
 the configuration may have changed (`invalidate_hashes`, called by `build`, `run` and `add_config`):
-luigi reuses task instances, and the same `B()` may require another `A()` after a config change.
+luigi reuses task instances, and the same `B()` may require another `A()` after a config change. A
+rehash calls every requires() again, but a task whose requires() only repeats its task parameters keeps
+its digest when the hashes upstream and its extra hash inputs are unchanged (`_digest_again`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = ["compute_unique_id", "invalidate_hashes", "task_reference"]
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _MEMO = "_kartwheel_hash"  # on each task: (generation, hex digest)
+_BASIS = "_kartwheel_hash_basis"  # on each task: (what its digest depended on, the digest); see _digest_again
 _generation = 0
 
 
@@ -74,7 +77,7 @@ def _hash_graph(root: luigi.Task) -> str:
                         )
                 stack.extend(unhashed)
                 continue
-        task.__dict__[_MEMO] = (generation, _digest(task, *started.pop(key)))
+        task.__dict__[_MEMO] = (generation, _digest_again(task, *started.pop(key)))
         stack.pop()
     return root.__dict__[_MEMO][1]
 
@@ -228,7 +231,32 @@ def _mentions_a_task(encoded: Any) -> bool:
     return False
 
 
-def _digest(task: luigi.Task, given: list[luigi.Task], requirements: Any) -> str:
+def _digest_again(task: luigi.Task, given: list[luigi.Task], requirements: Any) -> str:
+    """`_digest`, reusing the task's digest of an earlier generation when nothing it depends on changed.
+
+    A task whose requires() only repeats its task parameters depends on its family and parameter values
+    (fixed when it was made, as luigi's task_id is), the hashes of the tasks among those parameters and its
+    extra hash inputs: when the last two are as they were, so is the digest. Tasks with their own
+    requires() are encoded again, since requires() may now return other tasks.
+    """
+    if requirements is not None:
+        return _digest(task, given, requirements, _extra_inputs(task))
+    extra = _extra_inputs(task)
+    basis = (tuple(up.__dict__[_MEMO][1] for up in given), extra)
+    kept = task.__dict__.get(_BASIS)
+    if kept is not None and kept[0] == basis:
+        return str(kept[1])
+    digest = _digest(task, given, None, extra)
+    task.__dict__[_BASIS] = (basis, digest)
+    return digest
+
+
+def _extra_inputs(task: luigi.Task) -> Any:
+    extra_inputs = getattr(task, "__kart_hash_inputs__", None)
+    return None if extra_inputs is None else extra_inputs()
+
+
+def _digest(task: luigi.Task, given: list[luigi.Task], requirements: Any, extra_value: Any) -> str:
     """md5 of the canonical encoding; a task whose upstream is all in its parameters hashes as it always has."""
     payload: list[Any] = [task.get_task_family(), _encode_params(task)]
     extra: dict[str, Any] = {}
@@ -236,9 +264,8 @@ def _digest(task: luigi.Task, given: list[luigi.Task], requirements: Any) -> str
         encoded = _encode_requirements(task, requirements, {task_reference(up) for up in given})
         if _mentions_a_task(encoded):
             extra["requires"] = encoded
-    extra_inputs = getattr(task, "__kart_hash_inputs__", None)
-    if extra_inputs is not None and (value := extra_inputs()) is not None:
-        extra["extra"] = value
+    if extra_value is not None:
+        extra["extra"] = extra_value
     if extra:
         payload.append(extra)
     text = _ENCODER.encode(payload)
