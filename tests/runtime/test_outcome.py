@@ -67,3 +67,18 @@ def test_many_names_are_shortened():
     root = Root()
     graph = {str(i): {"status": "FAILED", "display_name": f"T{i}"} for i in range(5)}
     assert decide(root, summary(), graph, CODES).line.endswith("T0, T1, T2 and 2 more")
+
+
+def test_not_run_says_why_from_what_the_scheduler_knows():
+    root = Root()
+    unanswered = decide(root, summary(completed=[Named("a")]), None, CODES)
+    assert unanswered.code == 30
+    assert "1 task(s) run here; the scheduler did not answer at the end" in unanswered.line
+    forgotten = decide(root, summary(), {}, CODES)
+    assert forgotten.code == 30
+    assert "no longer knows this graph (was it restarted without --state-path?)" in forgotten.line
+    graph = {root.task_id: {"status": "PENDING", "display_name": "Root()"}, "a": {"status": "DONE"}}
+    pending = decide(root, summary(), graph, CODES)
+    assert pending.code == 30
+    assert "1 task(s) still pending on the scheduler (Root()), none running" in pending.line
+    assert "restarted?" not in pending.line

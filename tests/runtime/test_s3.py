@@ -158,6 +158,24 @@ def test_an_exception_after_a_dump_leaves_no_output(configured, client, bucket):
     assert [key for key in keys(client, bucket) if not key.startswith("ws/log/")] == []
 
 
+class NamedByParameter(kartwheel.TaskOnKart):
+    name = luigi.Parameter()
+
+    def output(self):
+        return self.make_target(f"{self.name}.pkl")
+
+    def run(self):
+        self.dump(self.name)
+
+
+@pytest.mark.parametrize("name", ["../escaped", "a/../../escaped", "../../other-bucket/escaped"])
+def test_a_parameter_never_places_a_key_outside_the_workspace(configured, client, bucket, name):
+    workspace = f"s3://{bucket}/resources"
+    with pytest.raises(kartwheel.BuildError, match="WorkspaceEscapeError.*outside the workspace"):
+        kartwheel.build(NamedByParameter(name=name, workspace_directory=workspace))
+    assert keys(client, bucket) == [], "no output, lease or log anywhere in the bucket"
+
+
 def test_storage_options_must_be_a_json_object(endpoint):
     config = luigi.configuration.get_config()
     config.set("TaskOnKart", "storage_options", "[1, 2]") if config.has_section("TaskOnKart") else None

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import kartwheel
+import luigi
 import pytest
 from kartwheel.file_processor import PickleFileProcessor
 
@@ -158,6 +159,65 @@ def test_make_target_refuses_paths_outside_the_workspace(workspace):
         with pytest.raises(kartwheel.WorkspaceEscapeError, match="outside the workspace"):
             task.make_target(path)
     assert task.make_target("a/../b.pkl").path.startswith(workspace + "/b_")
+
+
+class NamedByParameter(kartwheel.TaskOnKart):
+    """A task whose output name comes from a parameter, as a user's may."""
+
+    name = luigi.Parameter()
+
+    def output(self):
+        return self.make_target(f"{self.name}.pkl")
+
+    def run(self):
+        self.dump(self.name)
+
+
+def outside_folder(workspace: str) -> Path:
+    """A folder beside the workspace, where nothing may ever appear."""
+    outside = Path(workspace).parent / "outside"
+    outside.mkdir(exist_ok=True)
+    return outside
+
+
+@pytest.mark.parametrize("name", ["../outside/escaped", "a/../../outside/escaped", "ABSOLUTE"])
+def test_a_parameter_never_places_an_output_outside_the_workspace(workspace, name):
+    outside = outside_folder(workspace)
+    name = str(outside / "escaped") if name == "ABSOLUTE" else name
+    with pytest.raises(kartwheel.BuildError, match="WorkspaceEscapeError.*outside the workspace"):
+        kartwheel.build(NamedByParameter(name=name, workspace_directory=workspace))
+    assert files_under(str(outside)) == []
+    assert not Path(workspace).parent.joinpath("escaped.pkl").exists()
+
+
+def test_a_symlinked_folder_in_the_workspace_never_leads_a_write_or_a_lock_outside(workspace):
+    outside = outside_folder(workspace)
+    Path(workspace).mkdir(parents=True, exist_ok=True)
+    os.symlink(outside, Path(workspace, "linked"))
+    task = NamedByParameter(name="linked/escaped", workspace_directory=workspace)
+    with pytest.raises(kartwheel.BuildError, match=r"outside the workspace.*remove the link"):
+        kartwheel.build(task)
+    with pytest.raises(kartwheel.WorkspaceEscapeError, match="linked"):
+        task.output().dump("direct")
+    assert files_under(str(outside)) == [], "no output, temporary file or .kartwheel-writers.lock outside"
+
+
+def test_a_symlinked_log_folder_never_receives_the_logs(workspace):
+    outside = outside_folder(workspace)
+    Path(workspace).mkdir(parents=True, exist_ok=True)
+    os.symlink(outside, Path(workspace, "log"))
+    with pytest.raises(kartwheel.BuildError, match="outside the workspace"):
+        kartwheel.build(NamedByParameter(name="inside", workspace_directory=workspace))
+    assert files_under(str(outside)) == []
+
+
+def test_a_workspace_that_is_itself_a_link_is_followed(tmp_path, workspace):
+    real = tmp_path / "real"
+    real.mkdir()
+    linked = tmp_path / "linked-workspace"
+    os.symlink(real, linked)
+    assert kartwheel.build(NamedByParameter(name="sub/ok", workspace_directory=str(linked))) == "sub/ok"
+    assert any(path.startswith("sub/ok_") for path in files_under(str(real)))
 
 
 def test_make_target_without_unique_id_and_with_processor(workspace):

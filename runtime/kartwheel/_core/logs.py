@@ -100,7 +100,10 @@ def write_logs(
         "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
     }
     files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
-    log_writer.writer.submit(storage_for(workspace), files, helper=settings.current().log_helper_process)
+    storage = storage_for(workspace)
+    for path, _ in files:
+        storage.confine(workspace, path)
+    log_writer.writer.submit(storage, files, helper=settings.current().log_helper_process)
 
 
 @functools.cache

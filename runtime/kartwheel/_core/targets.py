@@ -80,7 +80,9 @@ def file_target(place: Place, processor: FileFormat | None, store_index_in_feath
         stem, suffix = posixpath.splitext(place.stem)
         file_format = processor
     location = place.location(suffix, stem)
-    return SingleFileTarget(location, file_format, storage_for(place.workspace), producer=place.producer)
+    return SingleFileTarget(
+        location, file_format, storage_for(place.workspace), producer=place.producer, workspace=place.workspace
+    )
 
 
 def model_target(
@@ -88,7 +90,9 @@ def model_target(
 ) -> KartTarget:
     """A `.zip` target for a model its own functions save and load."""
     file_format = ModelFormat(save_function, load_function, temporary)
-    return ModelTarget(place.location(), file_format, storage_for(place.workspace), producer=place.producer)
+    return ModelTarget(
+        place.location(), file_format, storage_for(place.workspace), producer=place.producer, workspace=place.workspace
+    )
 
 
 def large_data_frame_target(place: Place, max_byte: int, temporary: str) -> KartTarget:

@@ -56,7 +56,7 @@ INSTANCE_NAMES = {
     "parameter": ("_default", "_config_path"),
     "scheduler": ("_state", "_make_task", "_config", "_paused"),
     "task_state": ("_tasks", "_status_tasks", "_active_workers", "_task_batchers", "_metrics_collector"),
-    "worker": ("_task_result_queue", "_config", "_scheduler", "_assistant"),
+    "worker": ("_task_result_queue", "_config", "_scheduler", "_assistant", "_add_task_history"),
     "remote_scheduler": ("_url", "_rpc_retry_attempts", "_rpc_retry_wait", "_rpc_log_retries"),
     "config_parser": ("_interpolation",),
     "combined_interpolation": ("_interpolations",),

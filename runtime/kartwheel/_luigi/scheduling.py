@@ -13,6 +13,7 @@ import collections
 import contextlib
 import functools
 import heapq
+import logging
 import queue
 import signal
 import sys
@@ -40,8 +41,12 @@ requires_attribute(luigi.worker.TaskProcess, "_run_get_new_deps")
 requires_attribute(luigi.interface, "_WorkerSchedulerFactory")
 requires_attribute(luigi.scheduler.SimpleTaskState, "get_task")
 
+logger = logging.getLogger(__name__)
+
 # Polls a worker on luigid makes, finding nothing running and nothing to run, before it gives up on pending
-# tasks (they wait on a failure, or on a worker luigid has not yet found dead).
+# tasks that wait on something only a rerun can mend: a task that failed here, a missing input, a task that
+# could not be scheduled. Pending tasks that wait on other workers (alive, or dead and not yet found so by
+# luigid, whose tasks it hands out again) are waited for while luigid answers.
 IDLE_POLLS = 3
 
 # How often the scheduler looks for dead workers and retryable failures (luigi does it on every request).
@@ -314,9 +319,12 @@ class Worker(luigi.worker.Worker):
         return succeeded
 
     def _keep_alive(self, get_work_response: Any) -> bool:
-        """On luigid, stay while other workers run tasks of this graph (and a few polls more while tasks
-        are pending), so that the exit code can say whether the root got done. luigi's own rule on the
-        local scheduler, or when `[core] worker-keep-alive` is configured."""
+        """On luigid, stay while tasks of this graph run or are pending there and could still run, so that
+        the exit code can say whether the root got done: a task of a killed worker is failed by luigid
+        after `worker_disconnect_delay` and handed out again after `retry_delay`. Leave once luigid counts
+        nothing pending, or a few polls after finding that what is pending waits on a failure some worker
+        reported, a missing input or a task this worker could not schedule. luigi's own rule on the local scheduler, or
+        when `[core] worker-keep-alive` is configured."""
         remote = isinstance(unwrapped(self._scheduler), luigi.rpc.RemoteScheduler)
         if self._config.keep_alive or self._assistant or not remote:
             return super()._keep_alive(get_work_response)
@@ -324,7 +332,42 @@ class Worker(luigi.worker.Worker):
             self._idle_polls = 0
             return True
         self._idle_polls = getattr(self, "_idle_polls", 0) + 1
-        return get_work_response.n_pending_tasks > 0 and self._idle_polls < IDLE_POLLS
+        pending = get_work_response.n_pending_tasks
+        if pending <= 0:
+            return False
+        if self._idle_polls % IDLE_POLLS:
+            return True
+        if self._stuck_here() or self._failed_elsewhere():
+            return False
+        if self._idle_polls == IDLE_POLLS:
+            logger.info(
+                "%d task(s) of this graph pending on the scheduler and none running: waiting for them to be "
+                "handed out (a killed worker's task is, after the scheduler's worker_disconnect_delay and "
+                "retry_delay)",
+                pending,
+            )
+        return True
+
+    def _stuck_here(self) -> bool:
+        """Whether this worker saw what only a rerun mends: a task failing here, a task it could not
+        schedule, or an input (an external task's output) that does not exist."""
+        if not self.run_succeeded or not self.add_succeeded:
+            return True
+        return any(status == PENDING and not runnable for _, status, runnable in self._add_task_history)
+
+    def _failed_elsewhere(self) -> bool:
+        """Whether luigid holds a task of this graph that failed with an error (its worker reported it), as
+        opposed to one failed only because its worker went silent, which luigid hands out again; True
+        when luigid cannot say."""
+        if not self._add_task_history:
+            return True
+        root_id = self._add_task_history[0][0].task_id  # the root is added first
+        try:
+            graph = self._scheduler.dep_graph(root_id, include_done=False) or {}
+            failed = [task_id for task_id, info in graph.items() if info.get("status") == "FAILED"]
+            return any((self._scheduler.fetch_error(task_id) or {}).get("error") for task_id in failed)
+        except Exception:
+            return True
 
     def _run_task(self, task_id: str) -> Any:
         self._idle_polls = 0

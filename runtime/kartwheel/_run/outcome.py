@@ -52,6 +52,7 @@ def decide(root: luigi.Task, summary: dict[str, set], graph: dict[str, dict] | N
     `graph` is the scheduler's `dep_graph` of the root (task id -> status, display name, ...), or None
     when the scheduler could not be asked; `codes` holds luigi's configured `[retcode]` values.
     """
+    answered = graph is not None
     graph = graph or {}
     here = len(summary["completed"])
     already = len(summary["already_done"])
@@ -92,10 +93,24 @@ def decide(root: luigi.Task, summary: dict[str, set], graph: dict[str, dict] | N
             f"root not complete: {len(held)} task(s) still held by other workers ({_names(held)}); "
             "rerun when they finish",
         )
-    return Verdict(
-        codes.not_run,
-        f"root not complete: {here} task(s) run here, the rest not run (was the scheduler restarted?); rerun",
-    )
+    why = _why_not_run(root, graph if answered else None, names)
+    return Verdict(codes.not_run, f"root not complete: {here} task(s) run here; {why}; rerun")
+
+
+def _why_not_run(root: luigi.Task, graph: dict[str, dict] | None, names: dict[str, str]) -> str:
+    """Why nothing more ran, from the scheduler's view at the end (None: it did not answer)."""
+    if graph is None:
+        return "the scheduler did not answer at the end, so what other workers did is unknown"
+    if root.task_id not in graph:
+        return "the scheduler no longer knows this graph (was it restarted without --state-path?)"
+    pending = {names.get(task_id, task_id) for task_id, info in graph.items() if info.get("status") == "PENDING"}
+    if pending:
+        return (
+            f"{len(pending)} task(s) still pending on the scheduler ({_names(pending)}), none running, and it "
+            "handed this worker none of them (it forgot this worker after a restart, or found it silent "
+            "for longer than its worker_disconnect_delay)"
+        )
+    return "the rest was not run"
 
 
 def _root_complete(root: luigi.Task, summary: dict[str, set], graph: dict[str, dict]) -> bool:
@@ -110,9 +125,10 @@ def _root_complete(root: luigi.Task, summary: dict[str, set], graph: dict[str, d
 
 
 def scheduler_graph(scheduler: Any, root: luigi.Task) -> dict[str, dict] | None:
-    """The scheduler's view of the root's graph; asked once, without luigi's retries, None if unanswered."""
+    """The scheduler's view of the root's graph ({} when it does not know the root); asked once, without
+    luigi's retries, None if unanswered."""
     if isinstance(scheduler, luigi.rpc.RemoteScheduler):
         scheduler = quick_remote_scheduler(scheduler)
     with contextlib.suppress(Exception):
-        return scheduler.dep_graph(root.task_id, include_done=True) or None
+        return scheduler.dep_graph(root.task_id, include_done=True) or {}
     return None

@@ -31,6 +31,7 @@ def _lock_for(task: Any) -> contextlib.AbstractContextManager[bool] | None:
     targets = sorted((target for target in flatten(task.output()) if isinstance(target, KartTarget)), key=str)
     if not targets:
         return None
+    targets[0].confine()  # the lock file lives in the output's folder: refused there if a link leads outside
     storage_lock = targets[0].storage.writer_lock(f"{targets[0].path}.lock")
     if not getattr(task, "should_lock_run", False):
         return storage_lock

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import IO, Any
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, WorkspaceEscapeError
 from . import leftovers
 from .leftovers import temporary_name
 from .locks import folder_lock
@@ -58,6 +58,11 @@ class Storage(ABC):
         """An exclusive lock named `path` across processes and hosts; the base has none (one writer assumed)."""
         return contextlib.nullcontext(False)
 
+    def confine(self, workspace: str, path: str) -> None:
+        """Raise WorkspaceEscapeError when writing `path` would land outside `workspace` although its name is
+        inside (a symbolic link on the way); the base has no links to follow (names were checked already)."""
+        return None
+
     def sweep_leftovers(self, path: str, locked: bool = False) -> list[str]:
         """Remove temporary files of dead writers of `path`; returns what was removed. `locked`: the
         caller holds `path`'s writer lock. The base has nothing to sweep."""
@@ -81,6 +86,26 @@ class LocalStorage(Storage):
     def __init__(self) -> None:
         self._swept_directories: set[str] = set()
         self._swept_in: int | None = None  # the pid that swept them (a forked worker sweeps again)
+        self._confined: set[tuple[str, str]] = set()  # (workspace, folder) resolved inside, in this process
+        self._confined_in: int | None = None
+
+    def confine(self, workspace: str, path: str) -> None:
+        """Resolve the folder of `path` (once per folder and process) and refuse it when a symbolic link in
+        the workspace leads it outside; the workspace itself may be a link."""
+        folder = os.path.dirname(path) or "."
+        if self._confined_in != os.getpid():
+            self._confined, self._confined_in = set(), os.getpid()
+        if (workspace, folder) in self._confined:
+            return
+        root = os.path.realpath(workspace or ".")
+        real = os.path.realpath(folder)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            raise WorkspaceEscapeError(
+                f"{path} would be written outside the workspace {workspace!r}: its folder {folder!r} is "
+                f"{real!r} once symbolic links are followed; remove the link from the workspace (or make "
+                "workspace_directory the folder the outputs should go to)"
+            )
+        self._confined.add((workspace, folder))
 
     def writer_lock(self, path: str) -> contextlib.AbstractContextManager[bool]:
         return folder_lock(path)

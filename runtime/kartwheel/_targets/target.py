@@ -65,11 +65,25 @@ class TargetOnKart(luigi.Target):
 class KartTarget(TargetOnKart):
     """A file in a workspace; `str()` is its path, stable, as luigi's retry bookkeeping needs."""
 
-    def __init__(self, path: str, file_format: FileFormat, storage: Storage, producer: object = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        file_format: FileFormat,
+        storage: Storage,
+        producer: object = None,
+        workspace: str | None = None,
+    ) -> None:
         self.path = TargetPath(path)
         self.format = file_format
         self.storage = storage
         self.producer = producer
+        self.workspace = workspace  # the workspace it must stay inside (None: a target made outside any task)
+
+    def confine(self) -> None:
+        """Refuse a write (or a lock beside the file) that a symbolic link would lead outside the workspace."""
+        workspace = getattr(self, "workspace", None)  # a target pickled by an older version has none
+        if workspace is not None:
+            self.storage.confine(workspace, self.path)
 
     def exists(self) -> bool:
         return self.storage.exists(self.path)
@@ -83,6 +97,7 @@ class KartTarget(TargetOnKart):
 
     def dump(self, obj: Any) -> None:
         """Write `obj`; the file appears complete or not at all."""
+        self.confine()
         try:
             with self.storage.atomic_write(self.path, self.format.binary) as file:
                 self.format.write(obj, file)
