@@ -82,3 +82,13 @@ def test_not_run_says_why_from_what_the_scheduler_knows():
     assert pending.code == 30
     assert "1 task(s) still pending on the scheduler (Root()), none running" in pending.line
     assert "restarted?" not in pending.line
+
+
+def test_the_total_is_the_graph_this_worker_scheduled_also_after_a_scheduler_restart():
+    root = Root()
+    scheduled = {root.task_id: "Root()", **{f"t{i}": f"T{i}" for i in range(4)}}
+    # A restarted luigid knows only the tasks re-added since: the root and one other.
+    graph = {root.task_id: {"status": "DONE", "display_name": "Root()"}, "t0": {"status": "DONE"}}
+    verdict = decide(root, summary(completed=[Named("t0"), root]), graph, CODES, scheduled)
+    assert verdict.line == "root complete: 5 tasks, 2 run here, 3 by other workers"
+    assert decide(root, summary(completed=[Named("t0"), root]), graph, CODES).line.startswith("root complete: 2 tasks")

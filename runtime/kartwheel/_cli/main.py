@@ -20,7 +20,7 @@ from luigi.task_register import Register, TaskClassAmbigiousException, TaskClass
 
 from .._core.hashing import invalidate_hashes
 from .._luigi.cmdline import exact_parser, global_dest, load_modules, option_strings
-from .._luigi.interface import root_task_of, run_command_line, scheduler_of, summary_of
+from .._luigi.interface import root_task_of, run_command_line, scheduled_by, scheduler_of, summary_of
 from .._luigi.registry import ambiguous_family_message
 from .._luigi.scheduling import deep_graphs, unwrapped
 from .._run.outcome import EXIT_CODES, decide, scheduler_graph
@@ -256,7 +256,7 @@ def _verdict(argv: list[str], worker: luigi.worker.Worker, codes: object) -> tup
         remote = isinstance(scheduler, luigi.rpc.RemoteScheduler)
         complete_here = root_task in summary["completed"] or root_task in summary["already_done"]
         graph = scheduler_graph(scheduler, root_task) if remote or not complete_here else None
-        verdict = decide(root_task, summary, graph, codes)
+        verdict = decide(root_task, summary, graph, codes, scheduled_by(worker))
     return verdict.code, verdict.line
 
 

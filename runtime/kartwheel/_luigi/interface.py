@@ -11,7 +11,7 @@ import luigi.worker
 
 from .names import requires_attribute
 
-__all__ = ["quick_remote_scheduler", "root_task_of", "run_command_line", "scheduler_of", "summary_of"]
+__all__ = ["quick_remote_scheduler", "root_task_of", "run_command_line", "scheduled_by", "scheduler_of", "summary_of"]
 
 requires_attribute(luigi.interface, "_run")
 requires_attribute(luigi.execution_summary, "_summary_dict")
@@ -26,6 +26,11 @@ def run_command_line(argv: list[str], factory: Any) -> luigi.worker.Worker:
 def summary_of(worker: luigi.worker.Worker) -> dict[str, set]:
     """luigi's execution summary of `worker`: task sets by kind (completed, already_done, failed...)."""
     return dict(luigi.execution_summary._summary_dict(worker))
+
+
+def scheduled_by(worker: luigi.worker.Worker) -> dict[str, str]:
+    """The tasks `worker` itself added to its scheduler (its own add_task calls), by id, with their names."""
+    return {task.task_id: str(task) for task, _, _ in getattr(worker, "_add_task_history", ())}
 
 
 def root_task_of(worker: luigi.worker.Worker) -> Any:

@@ -46,8 +46,17 @@ def _names(tasks: Iterable[str]) -> str:
     return shown + (f" and {len(ordered) - _SHOWN} more" if len(ordered) > _SHOWN else "")
 
 
-def decide(root: luigi.Task, summary: dict[str, set], graph: dict[str, dict] | None, codes: Any) -> Verdict:
+def decide(
+    root: luigi.Task,
+    summary: dict[str, set],
+    graph: dict[str, dict] | None,
+    codes: Any,
+    scheduled: dict[str, str] | None = None,
+) -> Verdict:
     """The verdict from luigi's execution summary of this worker and the scheduler's view of the graph.
+
+    `scheduled` holds the tasks this worker added to the scheduler itself (id -> name): the graph it
+    counts, also when a restarted scheduler has forgotten some of it.
 
     `graph` is the scheduler's `dep_graph` of the root (task id -> status, display name, ...), or None
     when the scheduler could not be asked; `codes` holds luigi's configured `[retcode]` values.
@@ -56,7 +65,9 @@ def decide(root: luigi.Task, summary: dict[str, set], graph: dict[str, dict] | N
     graph = graph or {}
     here = len(summary["completed"])
     already = len(summary["already_done"])
-    names = {task.task_id: str(task) for part in summary.values() for task in part if hasattr(task, "task_id")}
+    names = dict(scheduled or {})
+    for part in summary.values():
+        names.update((task.task_id, str(task)) for task in part if hasattr(task, "task_id"))
     for task_id, info in graph.items():
         names.setdefault(task_id, info.get("display_name", task_id))
     total = len(names)
