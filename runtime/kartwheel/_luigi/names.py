@@ -36,6 +36,7 @@ MODULE_NAMES = (
     "luigi.scheduler:Scheduler._update_worker",
     "luigi.scheduler:Scheduler._update_task_history",
     "luigi.scheduler:Scheduler._rank",
+    "luigi.scheduler:Scheduler._prune_tasks",
     "luigi.worker:Worker._create_task_process",
     "luigi.worker:Worker._run_task",
     "luigi.worker:Worker._keep_alive",

@@ -27,19 +27,37 @@ import luigi.interface
 import luigi.rpc
 import luigi.scheduler
 import luigi.worker
-from luigi.scheduler import DONE, PENDING, RUNNING
+from luigi.scheduler import BATCH_RUNNING, DISABLED, DONE, FAILED, PENDING, RUNNING
 
 from .names import requires_attribute
 
 __all__ = ["LocalScheduler", "Worker", "WorkerHooks", "WorkerSchedulerFactory", "deep_graphs", "unwrapped"]
 
-for _name in ("_schedulable", "_update_worker", "_update_task_history", "_rank", "get_work", "add_task", "prune"):
+for _name in (
+    "_schedulable",
+    "_update_worker",
+    "_update_task_history",
+    "_rank",
+    "_prune_tasks",
+    "get_work",
+    "add_task",
+    "prune",
+):
     requires_attribute(luigi.scheduler.Scheduler, _name)
 for _name in ("_create_task_process", "_run_task", "_keep_alive", "run", "__exit__"):
     requires_attribute(luigi.worker.Worker, _name)
 requires_attribute(luigi.worker.TaskProcess, "_run_get_new_deps")
 requires_attribute(luigi.interface, "_WorkerSchedulerFactory")
-requires_attribute(luigi.scheduler.SimpleTaskState, "get_task")
+_STATE_NAMES = (
+    "get_task",
+    "inactivate_workers",
+    "fail_dead_worker_task",
+    "update_status",
+    "may_prune",
+    "inactivate_tasks",
+)
+for _name in _STATE_NAMES:
+    requires_attribute(luigi.scheduler.SimpleTaskState, _name)
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +102,18 @@ class _TaskRecipe:
 
 
 class _TaskState(luigi.scheduler.SimpleTaskState):
-    """luigi's task table, which makes a task from a `_TaskRecipe` only when the id is new."""
+    """luigi's task table, which makes a task from a `_TaskRecipe` only when the id is new, and notes when a
+    worker is dropped (its tasks may then lose their last stakeholder)."""
+
+    workers_dropped = False
+
+    def inactivate_workers(self, delete_workers: Any) -> None:
+        """luigi's, skipped when there is no worker to drop: luigi then still visits every task to remove
+        nothing from it, at every prune."""
+        if not delete_workers:
+            return
+        self.workers_dropped = True
+        super().inactivate_workers(delete_workers)
 
     def get_task(self, task_id: str, default: Any = None, setdefault: Any = None) -> Any:
         if not isinstance(setdefault, _TaskRecipe):
@@ -116,6 +145,9 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         self._first_unfinished: dict[str, tuple[list[str], int]] = {}  # id -> (deps, index of first not DONE)
         self._waiting_on: dict[str, str] = {}  # id -> the dependency it was last found waiting on
         self._last_prune = time.time()
+        # Whether some task may lack a stakeholder or carry a removal time: then a prune looks at every task,
+        # as luigi's does; until then only RUNNING, FAILED and DISABLED tasks can change (see _prune_tasks).
+        self._prune_every_task = False
 
     # -- keeping the ready queue in step with every change luigi makes -----------------------------
 
@@ -134,13 +166,15 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         if task_id is None:
             return reply  # luigi has nothing to schedule without an id
         self._uses_resources = self._uses_resources or bool(resources)
+        if kwargs.get("assistant") or kwargs.get("batch_id") is not None:
+            self._prune_every_task = True  # tasks without a stakeholder, or removed when they fail
         for dep in list(deps or ()) + list(new_deps or ()):
             self._dependents[dep].add(task_id)
         if deps is not None or new_deps:
             self._first_unfinished.pop(task_id, None)
         if status == DONE:
             self._wake_dependents_of(task_id)
-        if not (status in (DONE, luigi.scheduler.FAILED, RUNNING) and deps is None and not new_deps):
+        if not (status in (DONE, FAILED, RUNNING) and deps is None and not new_deps):
             self._stale = True  # scheduling, dynamic dependencies or suspension: rebuild next time
         return reply
 
@@ -151,9 +185,36 @@ class LocalScheduler(luigi.scheduler.Scheduler):
                 if parent is not None and parent.status == PENDING:
                     heapq.heappush(self._ready, (-parent.priority, parent.time, parent.id))
 
-    def prune(self) -> None:
-        super().prune()
-        self._stale = True
+    def _prune_tasks(self) -> None:
+        """luigi's pruning of tasks, looking only at the tasks it can change (O(running + failed), not O(graph)).
+
+        luigi's loop over every task fails RUNNING tasks of a vanished worker, retries FAILED tasks, re-enables
+        DISABLED ones, and marks and later removes tasks without a stakeholder. Every task this scheduler
+        made has the adding worker as a stakeholder, and a stakeholder goes away only with its worker, so
+        until a worker is dropped, or an assistant or a batch adds tasks, no other task can change.
+        """
+        state = self._state
+        if self._prune_every_task or not isinstance(state, _TaskState) or state.workers_dropped:
+            self._prune_every_task = True
+            super()._prune_tasks()
+            self._stale = True
+            return
+        statuses = (RUNNING, BATCH_RUNNING, FAILED, DISABLED)
+        tasks = [task for status in statuses for task in state._status_tasks[status].values()]
+        if not tasks:
+            return
+        before = [task.status for task in tasks]
+        assistant_ids = {worker.id for worker in state.get_assistants()}
+        removed = []
+        for task in tasks:
+            state.fail_dead_worker_task(task, self._config, assistant_ids)
+            state.update_status(task, self._config)
+            if state.may_prune(task):
+                logger.info("Removing task %r", task.id)
+                removed.append(task.id)
+        state.inactivate_tasks(removed)
+        if removed or any(task.status != status for task, status in zip(tasks, before, strict=True)):
+            self._stale = True  # a task came back to PENDING, or went: rebuild the ready queue
 
     def forgive_failures(self, task_id: str | None = None) -> Any:
         self._stale = True
@@ -197,7 +258,7 @@ class LocalScheduler(luigi.scheduler.Scheduler):
         )
 
     def _counts(self) -> dict[str, Any]:
-        pending = len(self._state._status_tasks[PENDING]) + len(self._state._status_tasks[luigi.scheduler.FAILED])
+        pending = len(self._state._status_tasks[PENDING]) + len(self._state._status_tasks[FAILED])
         return {
             "n_pending_tasks": pending,
             "n_unique_pending": pending,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import time
 
 import kartwheel
 import luigi
@@ -120,3 +121,58 @@ def test_scheduler_falls_back_to_luigi_with_resources():
     scheduler = LocalScheduler()
     scheduler.add_task(worker="w", task_id="a", resources={"gpu": 1})
     assert not scheduler._simple_case(assistant=False)
+
+
+def _table(scheduler) -> dict:
+    """Every task the scheduler holds: status, whether it is marked for removal, its stakeholders."""
+    return {
+        task_id: (task.status, task.remove is not None, sorted(task.stakeholders))
+        for task_id, task in scheduler._state._tasks.items()
+    }
+
+
+def _prune_steps(scheduler) -> list[dict]:
+    """Fail a task, let it be retried, run another, then drop the worker: the task table after each prune."""
+    tables = []
+    scheduler.add_task(worker="w", task_id="root", deps=["a", "b"])
+    scheduler.add_task(worker="w", task_id="a")
+    scheduler.add_task(worker="w", task_id="b", status=luigi.scheduler.DONE)
+    scheduler.add_task(worker="w", task_id="c")
+    first = scheduler.get_work(worker="w")["task_id"]
+    scheduler.add_task(worker="w", task_id=first, status=luigi.scheduler.FAILED)
+    time.sleep(0.01)  # past the retry delay of 0
+    scheduler.prune()
+    tables.append(_table(scheduler))
+    second = scheduler.get_work(worker="w")["task_id"]  # c, a or the retried task: RUNNING at the next prune
+    scheduler.prune()
+    tables.append({**_table(scheduler), "handed out": sorted({first, second} - {None})})
+    time.sleep(0.25)  # past worker_disconnect_delay: the worker is dropped, its tasks lose their stakeholder
+    scheduler.prune()
+    tables.append(_table(scheduler))
+    time.sleep(0.01)  # past remove_delay of 0: the tasks without a stakeholder go
+    scheduler.prune()
+    tables.append(_table(scheduler))
+    return tables
+
+
+def test_prune_changes_what_luigis_prune_changes():
+    """The scheduler's pruning looks only at the tasks that can change; luigi's looks at all: same tables."""
+    config = {"retry_delay": 0, "remove_delay": 0, "worker_disconnect_delay": 0.2, "prune_on_get_work": False}
+    theirs = _prune_steps(luigi.scheduler.Scheduler(**config))
+    ours = _prune_steps(LocalScheduler(**config))
+    assert ours == theirs
+    assert theirs[0]["a"][0] == luigi.scheduler.PENDING  # the failure was retried
+    assert theirs[-1] == {}  # and everything went with the worker
+
+
+def test_prune_does_not_rebuild_the_ready_queue_when_nothing_changed():
+    scheduler = LocalScheduler()
+    for index in range(5):
+        scheduler.add_task(worker="w", task_id=f"t{index}", deps=[f"t{index - 1}"] if index else [])
+    assert scheduler.get_work(worker="w")["task_id"] == "t0"
+    assert not scheduler._stale
+    scheduler.prune()
+    assert not scheduler._stale  # t0 runs, nothing came back to PENDING
+    scheduler.add_task(worker="w", task_id="t0", status=luigi.scheduler.FAILED)
+    scheduler.prune()
+    assert not scheduler._stale  # failed, to be retried after retry_delay: still not PENDING
