@@ -23,7 +23,7 @@ pytest.importorskip("s3fs", reason="the s3 tests need `pip install 'kartwheel[s3
 moto_server = pytest.importorskip("moto.server", reason="the s3 tests need `pip install 'moto[server]'`")
 import boto3  # noqa: E402
 import kartwheel  # noqa: E402
-from kartwheel._storage.storage import storage_for  # noqa: E402
+from kartwheel._storage.storage import scheduling_pass, storage_for  # noqa: E402
 from kartwheel.errors import ConfigError, LoadError  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -272,3 +272,91 @@ def test_a_writer_killed_mid_upload_leaves_nothing_after_the_rerun(project, clie
     assert output.endswith(".pkl")
     assert client.head_object(Bucket=bucket, Key=output)["ContentLength"] > 16 * 2**20
     assert not [key for key in keys(client, bucket) if key.endswith(".lock") or ".tmp-" in key]
+
+
+@pytest.fixture
+def requests(monkeypatch) -> collections.Counter:
+    """The S3 operations this process sends from now on, by name (counted where aiobotocore sends them)."""
+    import aiobotocore.client
+
+    counted: collections.Counter = collections.Counter()
+    send = aiobotocore.client.AioBaseClient._make_api_call
+
+    async def counting(self, operation_name, *args, **kwargs):
+        counted[operation_name] += 1
+        return await send(self, operation_name, *args, **kwargs)
+
+    monkeypatch.setattr(aiobotocore.client.AioBaseClient, "_make_api_call", counting)
+    return counted
+
+
+def test_a_scheduling_pass_lists_a_folder_once_and_sees_what_this_process_changes(configured, client, bucket, requests):
+    storage = storage_for("s3://")
+    paths = [f"s3://{bucket}/ws/task_{index}.pkl" for index in range(10)]
+    client.put_object(Bucket=bucket, Key="ws/task_3.pkl", Body=b"x")
+    with scheduling_pass():
+        assert [storage.exists(path) for path in paths] == [index == 3 for index in range(10)]
+        assert requests == {"HeadObject": 1, "ListObjectsV2": 1, "ListMultipartUploads": 1}
+        storage.write_whole(paths[0], b"written here")
+        assert storage.exists(paths[0]), "a write of this process is seen at once"
+        storage.remove(paths[3])
+        assert not storage.exists(paths[3]), "so is a removal (a rerun's)"
+    requests.clear()
+    client.put_object(Bucket=bucket, Key="ws/task_5.pkl", Body=b"x")
+    assert storage.exists(paths[5]) and not storage.exists(paths[6]), "outside a pass every lookup asks"
+    assert requests == {"HeadObject": 2}, "one request per lookup, missing or not"
+
+
+def test_a_task_on_s3_costs_few_requests(configured, client, bucket, requests):
+    workspace = f"s3://{bucket}/resources"
+    leaves = [Source(size=index, workspace_directory=workspace) for index in range(8)]
+    assert kartwheel.build(FanIn(sources=leaves, workspace_directory=workspace)) == sum(range(8))
+    # Each of the 9 tasks: its lease (put, delete), a check under it, its output and five logs; the root also
+    # checks and reads each of its 8 inputs (head, head, get); the scheduling pass: a head and a listing or two
+    # per folder. Before listings and single-request lookups: about 18 a task.
+    assert sum(requests.values()) <= 9 * 9 + 8 * 3 + 6, requests
+    assert requests["ListObjectsV2"] <= 2, requests
+
+
+class FanIn(kartwheel.TaskOnKart):
+    sources = kartwheel.ListTaskInstanceParameter()
+
+    def run(self):
+        self.dump(sum(len(value) for value in self.load("sources")))
+
+
+FAN_IN = textwrap.dedent("""
+    import luigi
+
+    import kartwheel
+
+
+    class Leaf(kartwheel.TaskOnKart):
+        index = luigi.IntParameter()
+
+        def run(self):
+            self.dump(self.index)
+
+
+    class Root(kartwheel.TaskOnKart):
+        def requires(self):
+            return [Leaf(index=index) for index in range(6)]
+
+        def run(self):
+            self.dump(sum(self.load()))
+
+
+    if __name__ == "__main__":
+        kartwheel.add_config("s3.ini")
+        kartwheel.run()
+""")
+
+
+def test_forked_task_processes_make_their_own_client(project, client, bucket):
+    (project / "fan_in.py").write_text(FAN_IN)
+    done = run([sys.executable, "fan_in.py", "Root", "--local-scheduler", "--no-lock", "--workers=2"], cwd=project)
+    assert done.returncode == 0, done.stderr
+    stored = keys(client, bucket)
+    assert len([key for key in stored if key.startswith("resources/__main__/Leaf_")]) == 6
+    assert len([key for key in stored if key.startswith("resources/__main__/Root_")]) == 1
+    assert not [key for key in stored if key.endswith(".lock")]

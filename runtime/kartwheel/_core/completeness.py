@@ -56,7 +56,13 @@ def checked_run(run: Any) -> Any:
     """
 
     def skip(self: Any) -> bool:
-        return not self.__kart_state__.in_run and self.complete_check_at_run and self.complete()
+        state = self.__kart_state__
+        if state.in_run or not self.complete_check_at_run:
+            return False
+        if state.found_incomplete:  # checked an instant ago, under the writer lock
+            state.found_incomplete = False
+            return False
+        return bool(self.complete())
 
     if inspect.isgeneratorfunction(run):  # stays a generator function: luigi and the hash ask
 

@@ -35,6 +35,7 @@ class RunState:
     processing_time: float = 0.0  # seconds luigi measured around run()
     done_elsewhere: bool = False  # another process wrote the outputs while this one waited for the lock
     in_run: bool = False  # inside run(): complete_check_at_run does not cut a super().run() short
+    found_incomplete: bool = False  # the writer lock's check just found it incomplete: run() need not ask again
 
 
 def before_run(task: TaskOnKart) -> None:

@@ -80,6 +80,7 @@ class WorkerHooks:
     around_run: Callable[[Any, Callable[[], Any]], Any]  # calls a task's run (e.g. under its writer lock)
     before_task_process: Callable[[Any], None]  # in the worker's process, before a task's process is made
     after_worker_run: Callable[[], None]  # when the worker's loop ended (e.g. wait for logs to be written)
+    scheduling_pass: Callable[[], contextlib.AbstractContextManager[Any]]  # around the worker's graph walk (`add`)
 
 
 def unwrapped(scheduler: Any) -> Any:
@@ -372,6 +373,11 @@ class Worker(luigi.worker.Worker):
         if self._outer_usr1 is not None and _usr1_handler() == self.handle_interrupt:
             signal.signal(signal.SIGUSR1, self._outer_usr1)
         return suppressed
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        """luigi's walk of the graph (which tasks are complete, what to declare), inside a scheduling pass."""
+        with self._hooks.scheduling_pass():
+            return bool(super().add(*args, **kwargs))
 
     def run(self) -> bool:
         """Run luigi's worker loop; then wait for the logs of the tasks it ran to be written."""

@@ -61,4 +61,11 @@ def run_under_lock(task: Any, run: Callable[[], Any]) -> Any:
             sweep = getattr(getattr(target, "storage", None), "sweep_leftovers", None)
             if sweep is not None:
                 sweep(target.path, locked=True)
-        return run()
+        state = getattr(task, "__kart_state__", None)
+        if state is None:
+            return run()
+        state.found_incomplete = True  # complete_check_at_run need not ask the storage again
+        try:
+            return run()
+        finally:
+            state.found_incomplete = False

@@ -14,6 +14,7 @@ from .._core import settings
 from .._core.seed import import_seed_methods
 from .._luigi.scheduling import WorkerHooks, WorkerSchedulerFactory
 from .._storage import locks, log_writer
+from .._storage.storage import scheduling_pass
 from .progress import CountingScheduler, Counts
 from .run_lock import run_under_lock
 
@@ -44,6 +45,7 @@ HOOKS = WorkerHooks(
     around_run=run_under_lock,
     before_task_process=_before_task_process,
     after_worker_run=_after_worker_run,
+    scheduling_pass=scheduling_pass,
 )
 
 

@@ -40,11 +40,11 @@ class LogWriter:
         self._lost: str | None = None  # why logs sent to the helper may be missing
 
     def submit(self, storage: Storage, files: list[tuple[str, bytes]], helper: bool = True) -> None:
-        """Write each `(path, data)` soon, in order; inline when a helper would not pay off or `helper` is False."""
+        """Write each `(path, data)` soon; inline when a helper would not pay off or `helper` is False (a
+        remote storage sends the files at once, a folder in order)."""
         if os.getpid() != self._pid or not isinstance(storage, LocalStorage) or self._inline_left > 0 or not helper:
             self._inline_left -= 1
-            for path, data in files:
-                storage.write_whole(path, data)
+            storage.write_many(files)
             return
         parts = []
         for path, data in files:

@@ -69,10 +69,54 @@ class S3Storage(FsspecStorage):
     def __init__(self, protocol: str, options: dict | None = None) -> None:
         options = dict(options or {})
         options.setdefault("use_listings_cache", False)  # other processes write here too
+        # Unfinished uploads by folder, then key, as listed in the last scheduling pass of this process or
+        # of the process it was forked from: (upload id, when it started).
+        self._uploads: dict[str, dict[str, list[tuple[str, datetime.datetime]]]] = {}
         super().__init__(protocol, options)
+
+    def _filesystem(self, parent: Any) -> Any:
+        """s3fs's filesystem; in a forked process, its botocore session reuses the parent's loaded service
+        descriptions (about 0.1 s a process otherwise). Only that cache is shared: clients, connections,
+        credentials and the event loop are the child's own."""
+        session = getattr(parent, "session", None)
+        if session is None or "session" in self._options:
+            return super()._filesystem(parent)
+        import aiobotocore.session  # s3fs depends on it
+
+        fresh = aiobotocore.session.AioSession(**getattr(parent, "kwargs", {}))
+        fresh.register_component("data_loader", session.get_component("data_loader"))
+        return self._fsspec.filesystem(self._protocol, **self._options, session=fresh)
+
+    def _exists_now(self, path: str) -> bool:
+        """One HEAD request (s3fs's `exists` follows a missing key with a listing, looking for a folder)."""
+        bucket, key = self._bucket_key(path)
+        if not key:
+            return bool(self.fs.exists(path))
+        try:
+            self.fs.call_s3("head_object", Bucket=bucket, Key=key)
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _pass_started(self) -> None:
+        self._uploads = {}
+
+    def _list_for_pass(self, folder: str) -> dict[str, float]:
+        """The folder's files, and its unfinished uploads for `sweep_leftovers` (one request each)."""
+        files = super()._list_for_pass(folder)
+        bucket, key = self._bucket_key(folder)
+        with contextlib.suppress(Exception):
+            reply = self.fs.call_s3("list_multipart_uploads", Bucket=bucket, Prefix=f"{key}/" if key else "")
+            if not reply.get("IsTruncated"):
+                uploads: dict[str, list[tuple[str, datetime.datetime]]] = {}
+                for upload in reply.get("Uploads", []):
+                    uploads.setdefault(upload["Key"], []).append((upload["UploadId"], upload["Initiated"]))
+                self._uploads[folder] = uploads
+        return files
 
     @contextlib.contextmanager
     def atomic_write(self, path: str, binary: bool) -> Iterator[IO]:
+        self._forget(path)
         file = self.fs.open(path, "wb")
         chunks = _Chunks(file)
         text = None if binary else io.TextIOWrapper(io.BufferedWriter(chunks), encoding="utf-8", newline="")
@@ -96,17 +140,29 @@ class S3Storage(FsspecStorage):
 
     def sweep_leftovers(self, path: str, locked: bool = False) -> list[str]:
         """Abort unfinished uploads of `path`: all of them when the caller holds its writer lock (their
-        writers died holding it before), else those older than LEFTOVER_AGE_SECONDS."""
+        writers died holding it before, or lost it), else those older than LEFTOVER_AGE_SECONDS.
+
+        When this process (or its parent) listed the folder's uploads in its last scheduling pass, that
+        listing is used (no request); an upload begun since by a writer that then died is left to a later
+        process.
+        """
         bucket, key = self._bucket_key(path)
-        reply = self.fs.call_s3("list_multipart_uploads", Bucket=bucket, Prefix=key)
+        folder = path.rstrip("/").rpartition("/")[0]
+        listed = self._uploads.get(folder)
+        if listed is not None:
+            uploads = listed.pop(key, []) if locked else listed.get(key, [])
+        else:
+            reply = self.fs.call_s3("list_multipart_uploads", Bucket=bucket, Prefix=key)
+            uploads = [
+                (upload["UploadId"], upload["Initiated"]) for upload in reply.get("Uploads", []) if upload["Key"] == key
+            ]
         now = datetime.datetime.now(datetime.timezone.utc)
         swept = []
-        for upload in reply.get("Uploads", []):
-            age = (now - upload["Initiated"]).total_seconds()
-            if upload["Key"] == key and (locked or age > leftovers.LEFTOVER_AGE_SECONDS):
+        for upload_id, initiated in uploads:
+            if locked or (now - initiated).total_seconds() > leftovers.LEFTOVER_AGE_SECONDS:
                 with contextlib.suppress(Exception):
-                    self.fs.call_s3("abort_multipart_upload", Bucket=bucket, Key=key, UploadId=upload["UploadId"])
-                    swept.append(f"{path} (unfinished upload {upload['UploadId']})")
+                    self.fs.call_s3("abort_multipart_upload", Bucket=bucket, Key=key, UploadId=upload_id)
+                    swept.append(f"{path} (unfinished upload {upload_id})")
         leftovers.report(swept)
         return swept
 

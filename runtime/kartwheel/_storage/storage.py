@@ -9,6 +9,7 @@ before the rename itself reaches the journal.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import os
@@ -24,7 +25,7 @@ from .locks import folder_lock
 from .log_writer_process import write_file
 from .options import storage_options
 
-__all__ = ["FsspecStorage", "LocalStorage", "Storage", "storage_for"]
+__all__ = ["FsspecStorage", "LocalStorage", "Storage", "scheduling_pass", "storage_for"]
 
 
 class Storage(ABC):
@@ -53,6 +54,11 @@ class Storage(ABC):
     @abstractmethod
     def write_whole(self, path: str, data: bytes | str) -> None:
         """Write small `data` to `path` in one call, without the temporary file (for logs)."""
+
+    def write_many(self, files: list[tuple[str, bytes]]) -> None:
+        """Write several small files as `write_whole` does (a remote storage sends them at once)."""
+        for path, data in files:
+            self.write_whole(path, data)
 
     def writer_lock(self, path: str) -> contextlib.AbstractContextManager[bool]:
         """An exclusive lock named `path` across processes and hosts; the base has none (one writer assumed)."""
@@ -194,9 +200,15 @@ class FsspecStorage(Storage):
                 "and the filesystem's own package (`pip install 'kartwheel[s3]'` for s3://)"
             ) from exc
         self._fsspec, self._protocol, self._options = fsspec, protocol, dict(options or {})
-        self._fs, self._pid = self._filesystem(), os.getpid()
+        self._fs, self._pid = self._filesystem(None), os.getpid()
+        self._inherited: list[Any] = []  # the filesystems of parent processes, kept from their finalizers
+        # Within a scheduling pass: folders listed once (file name -> modification time), lookups per folder.
+        self._listed: dict[str, dict[str, float]] = {}
+        self._lookups: collections.Counter[str] = collections.Counter()
+        self._listed_in: tuple[int, int] | None = None  # (pass number, pid) the two belong to
 
-    def _filesystem(self) -> Any:
+    def _filesystem(self, parent: Any) -> Any:
+        """A new filesystem; `parent` is the one of the process this one was forked from (None at first)."""
         try:
             return self._fsspec.filesystem(self._protocol, **self._options)
         except ImportError as exc:
@@ -207,23 +219,77 @@ class FsspecStorage(Storage):
 
     @property
     def fs(self) -> Any:
-        """The fsspec filesystem; a forked process makes its own (fsspec's async clients are not fork-safe)."""
+        """The fsspec filesystem; a forked process makes its own (fsspec's async clients are not fork-safe:
+        their event loop runs in a thread the child does not have), from what the parent's can lend it."""
         if self._pid != os.getpid():
-            self._fs, self._pid = self._filesystem(), os.getpid()
+            # Kept referenced: finalizing the parent's filesystem here would wait on its event loop.
+            self._inherited.append(self._fs)
+            self._fs, self._pid = self._filesystem(self._fs), os.getpid()
         return self._fs
 
+    # -- one listing per folder in a scheduling pass -----------------------------------------------
+
+    def _pass_listing(self, path: str) -> dict[str, float] | None:
+        """The files of `path`'s folder as listed in this scheduling pass, or None to ask about `path` alone.
+
+        A folder is listed at the second lookup in it within a pass (one request, or one per 1 000 files,
+        instead of one or two per file); outside a pass every lookup asks the server.
+        """
+        if not _PASS.active:
+            return None
+        if self._listed_in != (_PASS.number, os.getpid()):
+            self._listed, self._lookups, self._listed_in = {}, collections.Counter(), (_PASS.number, os.getpid())
+            self._pass_started()
+        folder = path.rstrip("/").rpartition("/")[0]
+        listed = self._listed.get(folder)
+        if listed is None:
+            self._lookups[folder] += 1
+            if self._lookups[folder] < 2:
+                return None
+            listed = self._listed[folder] = self._list_for_pass(folder)
+        return listed
+
+    def _pass_started(self) -> None:
+        """A new scheduling pass asks this storage its first question."""
+
+    def _list_for_pass(self, folder: str) -> dict[str, float]:
+        """List `folder` for the rest of the pass."""
+        return self.list_files(folder)
+
+    def _forget(self, path: str) -> None:
+        """This process changed `path`: its folder is listed again at its next lookup in this pass."""
+        self._listed.pop(path.rstrip("/").rpartition("/")[0], None)
+
     def exists(self, path: str) -> bool:
+        listed = self._pass_listing(path)
+        if listed is not None:
+            return path.rstrip("/").rpartition("/")[2] in listed
+        return self._exists_now(path)
+
+    def _exists_now(self, path: str) -> bool:
         return bool(self.fs.exists(path))
 
     def remove(self, path: str) -> None:
+        self._forget(path)
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm(path)
 
     def modification_time(self, path: str) -> float:
+        listed = self._pass_listing(path)
+        name = path.rstrip("/").rpartition("/")[2]
+        if listed is not None and name in listed:
+            return listed[name]
         return self.fs.modified(path).timestamp()
 
     def write_whole(self, path: str, data: bytes | str) -> None:
+        self._forget(path)
         self.fs.pipe_file(path, data.encode("utf-8") if isinstance(data, str) else data)
+
+    def write_many(self, files: list[tuple[str, bytes]]) -> None:
+        """One batch: fsspec's async filesystems send the requests concurrently."""
+        for path, _ in files:
+            self._forget(path)
+        self.fs.pipe(dict(files))
 
     def list_files(self, directory: str) -> dict[str, float]:
         try:
@@ -243,6 +309,7 @@ class FsspecStorage(Storage):
 
     @contextlib.contextmanager
     def atomic_write(self, path: str, binary: bool) -> Iterator[IO]:
+        self._forget(path)
         temporary = temporary_name(path)
         try:
             mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
@@ -268,6 +335,36 @@ def _modified(entry: dict) -> float:
 
 _storages: dict[tuple[str, str], Storage] = {}
 _local = None
+
+
+class _Pass:
+    """Whether a scheduling pass is under way in this process, and which (see `scheduling_pass`)."""
+
+    active = False
+    number = 0
+
+
+_PASS = _Pass()
+
+
+@contextlib.contextmanager
+def scheduling_pass() -> Iterator[None]:
+    """While a worker checks which tasks of a graph are complete: a remote folder in which several outputs
+    are looked up is listed once, and lookups there are answered from that listing until the pass ends.
+
+    What this process writes or removes meanwhile is looked up afresh. A file another process removes during
+    the pass may still be counted as present, as it could have been by a lookup an instant earlier; checks
+    that decide whether to run (under the writer lock) are made outside any pass.
+    """
+    if _PASS.active:
+        yield
+        return
+    _PASS.active = True
+    _PASS.number += 1
+    try:
+        yield
+    finally:
+        _PASS.active = False
 
 
 def storage_for(location: str) -> Storage:
