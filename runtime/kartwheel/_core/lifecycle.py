@@ -15,7 +15,7 @@ import luigi
 from luigi.task import flatten
 
 from ..errors import MissingOutputError
-from . import settings
+from . import completeness, settings
 from .logs import write_logs
 from .seed import apply_seed, seed_from_unique_id
 
@@ -35,6 +35,8 @@ class RunState:
     processing_time: float = 0.0  # seconds luigi measured around run()
     done_elsewhere: bool = False  # another process wrote the outputs while this one waited for the lock
     in_run: bool = False  # inside run(): complete_check_at_run does not cut a super().run() short
+    code_waiting: bool = False  # complete() said no because of code changes here or upstream
+    code_cut_off: bool = False  # ... and then yes: the rerun upstream gave the same output, so this one stands
 
 
 def before_run(task: TaskOnKart) -> None:
@@ -52,6 +54,7 @@ def before_run(task: TaskOnKart) -> None:
         state.rerun_pending = False
     state.dumped = set()
     state.done_elsewhere = False
+    state.code_cut_off = False
     seed = task.fix_random_seed_value
     if seed is None:
         seed = seed_from_unique_id(task.make_unique_id())
@@ -73,8 +76,8 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    if state.done_elsewhere:
-        return  # another process ran it and wrote its logs
+    if state.done_elsewhere or state.code_cut_off:
+        return  # another process ran it and wrote its logs, or it did not run: its outputs and logs stand
     if settings.current().supplementary_logs and task.should_dump_supplementary_log_files:
         # gokart's `file_path`: what thunderbolt loads, the paths as the targets give them, as plain str
         task.task_log["file_path"] = [str(getattr(target, "path", target)) for target in outputs]
@@ -86,6 +89,7 @@ def after_success(task: TaskOnKart) -> None:
             seed=state.seed,
             task_log=task.task_log,
             params=task.logged_params(),
+            code=completeness.record_bytes(task),
         )
 
 

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
 
 __all__ = ["LOG_KINDS", "log_file_name", "module_versions", "read_log", "write_logs"]
 
-LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
+LOG_KINDS = ("code", "module_versions", "processing_time", "random_seed", "task_log", "task_params")
 
 
 def log_file_name(class_name: str, kind: str, suffix: str = "") -> str:
     """The path of one kind of log, relative to the workspace: `log/<kind>/<Class><suffix>.<ext>`."""
-    extension = "txt" if kind == "module_versions" else "pkl"
+    extension = {"module_versions": "txt", "code": "json"}.get(kind, "pkl")
     return f"log/{kind}/{class_name}{suffix}.{extension}"
 
 
@@ -57,8 +57,9 @@ def write_logs(
     seed: dict[str, Any],
     task_log: dict[str, Any],
     params: dict[str, Any],
+    code: bytes | None = None,
 ) -> None:
-    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer.
+    """Hand the logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer (five, six with `code`).
 
     The paths are `log_file_name`'s, joined to the workspace without making five full targets: they
     would cost as much as the rest of the bookkeeping of a trivial task.
@@ -72,6 +73,8 @@ def write_logs(
         "task_log": cloudpickle.dumps(task_log, protocol=pickle.HIGHEST_PROTOCOL),
         "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
     }
+    if code is not None:
+        contents["code"] = code
     files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
     log_writer.writer.submit(storage_for(workspace), files, helper=settings.current().log_helper_process)
 
