@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import pickle
 import sys
 import textwrap
 import types
@@ -19,6 +20,7 @@ import kartwheel
 import pytest
 from kartwheel._core import completeness
 from kartwheel._core.code_source import class_fingerprint
+from kartwheel._core.logs import code_record
 from kartwheel._plan.plan import make_plan
 from kartwheel.errors import ConfigError
 from kartwheel.testing import isolated_config, isolated_workspace
@@ -275,8 +277,8 @@ def test_a_task_defined_by_exec_falls_back_to_bytecode(tmp_path: Path) -> None:
 
 def test_outputs_without_a_record_count_as_unchanged(project: Project, tmp_path: Path) -> None:
     _build_score(project, "rerun", tmp_path)
-    for record in (tmp_path / "work" / "resources" / "log" / "code").iterdir():
-        record.unlink()
+    for log in (tmp_path / "work" / "resources" / "log" / "processing_time").iterdir():
+        log.write_bytes(pickle.dumps(pickle.loads(log.read_bytes())))  # the log as 0.3.0 wrote it: no record
     project.edit("deep", "max(len(points), 1)", "max(len(points), 3)")
     assert _build_score(project, "rerun", tmp_path)[0] == []
 
@@ -288,8 +290,11 @@ def test_output_names_do_not_change_and_the_record_is_a_log(project: Project, tm
     _build_score(project, "rerun", tmp_path)
     after = sorted(path.name for path in (tmp_path / "work" / "resources").rglob("*.pkl") if "log" not in path.parts)
     assert names == after
-    records = list((tmp_path / "work" / "resources" / "log" / "code").glob("Fit_*.json"))
-    record = json.loads(records[0].read_text())
+    logs = list((tmp_path / "work" / "resources" / "log" / "processing_time").glob("Fit_*.pkl"))
+    assert isinstance(pickle.loads(logs[0].read_bytes()), float)  # gokart's readers see the processing time
+    record_json = code_record(logs[0].read_bytes())
+    assert record_json is not None
+    record = json.loads(record_json)
     assert set(record) == {"code", "items", "output", "inputs"}
     assert any(name.startswith("fit_line") for name in record["items"])
 

@@ -44,7 +44,6 @@ def test_quickstart_script_writes_output_and_five_logs(tmp_path):
     names = {re.sub(r"_[0-9a-f]{32}\.", "_<hash>.", name) for name in files}
     assert names == {
         "__main__/Example_<hash>.pkl",
-        "log/code/Example_<hash>.json",  # the code record beside the five logs
         "log/module_versions/Example_<hash>.txt",
         "log/processing_time/Example_<hash>.pkl",
         "log/random_seed/Example_<hash>.pkl",

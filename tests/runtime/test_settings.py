@@ -74,7 +74,7 @@ def test_luigis_scheduler_and_inline_logs_give_the_same_files(tmp_path):
             results[label] = (run.output, sorted(run.ran_names()), _outputs_and_logs(workspace))
     assert results["fast"] == results["luigi"]
     assert results["fast"][0] == 2 * sum(range(count))
-    assert len(results["fast"][2]) == (count + 1) * 7  # an output, five logs and the code record per task
+    assert len(results["fast"][2]) == (count + 1) * 6  # an output and five logs per task
 
 
 def test_with_the_helper_off_no_helper_process_starts(tmp_path):

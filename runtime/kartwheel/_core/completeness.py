@@ -3,7 +3,7 @@
 
 Code is part of the cache: each output is recorded with the fingerprint of the code that made it.
 
-Every task that succeeds leaves `<workspace>/log/code/<Class>_<hash>.json`: its class's code
+Every task that succeeds leaves a code record in its processing_time log (logs.CODE_RECORD_KIND): its class's code
 fingerprint (code_source.py) with a digest per item of code, a digest of the bytes of its outputs,
 and the output digests of the tasks it read. When a task's outputs exist but its recorded fingerprint
 differs, the policy decides (`[kartwheel] code_changes`, or a class attribute `code_changes`):
@@ -32,9 +32,9 @@ from .._luigi.per_class import per_class
 from .._storage.storage import Storage, storage_for
 from ..errors import ConfigError, DynamicDependencyWarning
 from . import settings
-from .code_source import class_fingerprint
+from .code_source import Fingerprint, class_fingerprint
 from .hashing import compute_unique_id, generation, task_reference
-from .logs import log_file_name
+from .logs import CODE_RECORD_KIND, code_record, log_file_name
 
 __all__ = [
     "POLICIES",
@@ -174,7 +174,7 @@ def _is_kart(task: Any) -> bool:
 
 def _record_path(task: Any) -> tuple[Storage, str]:
     workspace = str(task.workspace_directory)
-    name = log_file_name(f"{type(task).__name__}_{compute_unique_id(task)}", "code")
+    name = log_file_name(f"{type(task).__name__}_{compute_unique_id(task)}", CODE_RECORD_KIND)
     return storage_for(workspace), Storage.join(workspace, name)
 
 
@@ -183,7 +183,8 @@ def _read_record(task: Any) -> dict[str, Any] | None:
     storage, path = _record_path(task)
     try:
         with storage.open_read(path, binary=True) as file:
-            record = json.loads(file.read())
+            data = code_record(file.read())
+        record = None if data is None else json.loads(data)
     except FileNotFoundError:
         return None
     except Exception:
@@ -284,7 +285,10 @@ def up_to_date(task: Any) -> bool:
 
 
 def record_bytes(task: Any) -> bytes:
-    """The code record of a task that has just run, as written to its log; remembered as its status."""
+    """The code record of a task that has just run, as written to its log; remembered as its status.
+
+    JSON with sorted keys (`code`, `inputs`, `items`, `output`); the class's part is encoded once per fingerprint.
+    """
     fingerprint = class_fingerprint(type(task))
     inputs = {}
     for required in _kart_requirements(task):
@@ -292,29 +296,61 @@ def record_bytes(task: Any) -> bytes:
         if found.output is not None:
             inputs[task_reference(required)] = found.output
     output = _output_digest(task)
-    record = {"code": fingerprint.digest, "items": fingerprint.items, "output": output, "inputs": inputs}
+    head, middle = _class_part(fingerprint)
+    record = b"".join((head, json.dumps(inputs, sort_keys=True).encode("utf-8"), middle, json.dumps(output).encode()))
     previous = task.__dict__.get(_MEMO)
     global _epoch
     reran = previous is not None and previous[2].stale
     if reran:
         _epoch += 1  # the tasks waiting for this one look again
     task.__dict__[_MEMO] = (generation(), _epoch, CodeStatus(False, output=output, reran=reran))
-    return json.dumps(record, sort_keys=True).encode("utf-8")
+    return record + b"}"
+
+
+_class_parts: dict[str, tuple[bytes, bytes]] = {}  # fingerprint digest -> the record's bytes around `inputs`
+
+
+def _class_part(fingerprint: Fingerprint) -> tuple[bytes, bytes]:
+    """`{"code": ..., "inputs": ` and `, "items": {...}, "output": `: what a record of the class holds besides
+    its task's own inputs and output."""
+    found = _class_parts.get(fingerprint.digest)
+    if found is None:
+        items = json.dumps(fingerprint.items, sort_keys=True)
+        found = _class_parts[fingerprint.digest] = (
+            f'{{"code": {json.dumps(fingerprint.digest)}, "inputs": '.encode(),
+            f', "items": {items}, "output": '.encode(),
+        )
+    return found
 
 
 def _output_digest(task: Any) -> str | None:
-    """A digest of the bytes of the task's outputs; None when one is not a file kartwheel wrote."""
-    digest = hashlib.blake2b(digest_size=16)
+    """A digest of the bytes of the task's outputs; None when one is not a file kartwheel wrote.
+
+    A file's digest is the one taken while it was written (`DigestingFile`), else it is read back; several
+    outputs combine their files' digests in order.
+    """
+    written = task.__kart_state__.digests
+    digests = []
     for target in flatten(task.output()):
         storage = getattr(target, "storage", None)
         if not isinstance(storage, Storage):
             return None
-        try:
-            with storage.open_read(str(target), binary=True) as file:
-                while chunk := file.read(1 << 20):
-                    digest.update(chunk)
-        except OSError:
+        digest = written.get(str(target)) or _file_digest(storage, str(target))
+        if digest is None:
             return None
+        digests.append(digest)
+    return digests[0] if len(digests) == 1 else _digest_of_texts(digests)
+
+
+def _file_digest(storage: Storage, path: str) -> str | None:
+    """The digest of a file's bytes, as `DigestingFile` takes it; None when it cannot be read."""
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        with storage.open_read(path, binary=True) as file:
+            while chunk := file.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

@@ -31,6 +31,7 @@ class RunState:
 
     rerun_pending: bool = False  # the outputs present are to be replaced: the task is not complete yet
     dumped: set[str] = field(default_factory=set)  # outputs written by this run, by path
+    digests: dict[str, str | None] = field(default_factory=dict)  # ... and the digests of their bytes, if known
     seed: dict[str, Any] = field(default_factory=lambda: {"seed": None, "seed_methods": []})
     processing_time: float = 0.0  # seconds luigi measured around run()
     done_elsewhere: bool = False  # another process wrote the outputs while this one waited for the lock
@@ -53,6 +54,7 @@ def before_run(task: TaskOnKart) -> None:
             target.remove()
         state.rerun_pending = False
     state.dumped = set()
+    state.digests = {}
     state.done_elsewhere = False
     state.code_cut_off = False
     seed = task.fix_random_seed_value

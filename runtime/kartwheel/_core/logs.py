@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.metadata
+import io
 import pickle
 import sys
 import types
@@ -26,14 +27,18 @@ from . import settings
 if TYPE_CHECKING:
     from .._targets.target import KartTarget
 
-__all__ = ["LOG_KINDS", "log_file_name", "module_versions", "read_log", "write_logs"]
+__all__ = ["CODE_RECORD_KIND", "LOG_KINDS", "code_record", "log_file_name", "module_versions", "read_log", "write_logs"]
 
-LOG_KINDS = ("code", "module_versions", "processing_time", "random_seed", "task_log", "task_params")
+LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
+# The log that also holds the code record (completeness.py): after the pickle of the processing time, a
+# second pickle, of the record's JSON bytes. Every pickle reader (gokart's, pandas', `pickle.load`,
+# `get_processing_time`) reads the first one and stops there, so the log reads as it always did.
+CODE_RECORD_KIND = "processing_time"
 
 
 def log_file_name(class_name: str, kind: str, suffix: str = "") -> str:
     """The path of one kind of log, relative to the workspace: `log/<kind>/<Class><suffix>.<ext>`."""
-    extension = {"module_versions": "txt", "code": "json"}.get(kind, "pkl")
+    extension = "txt" if kind == "module_versions" else "pkl"
     return f"log/{kind}/{class_name}{suffix}.{extension}"
 
 
@@ -59,7 +64,8 @@ def write_logs(
     params: dict[str, Any],
     code: bytes | None = None,
 ) -> None:
-    """Hand the logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer (five, six with `code`).
+    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer; `code`, the
+    code record, goes into the processing_time log after its pickle (CODE_RECORD_KIND): no sixth file.
 
     The paths are `log_file_name`'s, joined to the workspace without making five full targets: they
     would cost as much as the rest of the bookkeeping of a trivial task.
@@ -74,7 +80,7 @@ def write_logs(
         "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
     }
     if code is not None:
-        contents["code"] = code
+        contents[CODE_RECORD_KIND] += pickle.dumps(code, protocol=pickle.HIGHEST_PROTOCOL)
     files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
     log_writer.writer.submit(storage_for(workspace), files, helper=settings.current().log_helper_process)
 
@@ -123,3 +129,16 @@ def module_versions(module_name: str) -> str:
     }
     lines = [f"{name}=={version}" for name in sorted(third_party) if (version := _version_of(name))]
     return "".join(f"{line}\n" for line in lines)
+
+
+def code_record(data: bytes) -> bytes | None:
+    """The code record held in the bytes of a processing_time log, or None (a log written without one)."""
+    file = io.BytesIO(data)
+    try:
+        pickle.load(file)
+        if file.tell() >= len(data):
+            return None
+        record = pickle.load(file)
+    except Exception:
+        return None  # a damaged log is no evidence either way
+    return record if isinstance(record, bytes) else None

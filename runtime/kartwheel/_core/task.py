@@ -285,7 +285,9 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
                 "return those from output()"
             )
         destination.dump(obj)
-        self.__kart_state__.dumped.add(str(destination))
+        state = self.__kart_state__
+        state.dumped.add(str(destination))
+        state.digests[str(destination)] = getattr(destination, "written_digest", None)
 
     @overload
     def load(self, target: TaskOnKart[K]) -> K: ...
