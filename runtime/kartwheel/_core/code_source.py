@@ -125,7 +125,9 @@ def _is_user_file(filename: str | None) -> bool:
 
 
 def _is_user_module(module_name: str | None) -> bool:
-    if not module_name or module_name == "builtins":
+    if not module_name:
+        return True  # code made by exec() in a namespace of its own: the user's (its file says the rest)
+    if module_name == "builtins":
         return False
     parts = module_name.split(".")
     if parts[0] in sys.stdlib_module_names or "kartwheel" in parts or parts[0] == "luigi":
