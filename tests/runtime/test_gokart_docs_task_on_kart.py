@@ -158,7 +158,7 @@ def test_should_dump_supplementary_log_files_false_writes_no_logs(workspace: str
     assert gokart.build(TaskA(param="quiet", should_dump_supplementary_log_files=False)) == "param=quiet"
     assert not Path("resources/log").exists()
     gokart.build(TaskA(param="loud"))
-    assert len(list(Path("resources/log").rglob("TaskA_*"))) == 5  # five logs, the code record inside one
+    assert len(list(Path("resources/log").rglob("TaskA_*"))) == 5
 
 
 def test_fail_on_empty_dump() -> None:

@@ -1,12 +1,9 @@
 """The cache contract, tested differentially: random small graphs, a random change, two builds compared.
 
 Each example wires a random DAG with task parameters and `requires()` alike, builds it, changes one task's
-parameter (its default in code, its config section, or a command-line option) or its code (an edit of its
-`run` that changes what it computes, or one that computes the same), and builds again, with
-`[kartwheel] code_changes = rerun`. Then:
+parameter (its default in code, its config section, or a command-line option), and builds again. Then:
 1. every task's result equals what a from-scratch build in an empty workspace gives (the oracle);
-2. the tasks that ran are exactly the changed one and everything downstream of it, each once; after an
-   edit that computes the same, the changed one only (its output is the same, so downstream stays cached).
+2. the tasks that ran are exactly the changed one and everything downstream of it, each once.
 
 `HYPOTHESIS_PROFILE=thorough pytest tests/runtime/test_staleness_property.py` runs many more examples.
 """
@@ -38,7 +35,7 @@ settings.register_profile("thorough", max_examples=500, deadline=None, suppress_
 
 RUNS: list[int] = []
 _NAMESPACES = itertools.count()
-MODES = ("code", "config", "command line", "code edit", "same result")
+MODES = ("code", "config", "command line")
 
 
 @dataclass(frozen=True)
@@ -52,8 +49,6 @@ class Change:
     mode: str
 
     def downstream_of_change(self) -> set[int]:
-        if self.mode == "same result":
-            return {self.task}  # it reruns for its code; its output is the same, so nothing downstream does
         reached = {self.task}
         for index, parents in enumerate(self.parents):  # parents always come before their children
             if any(parent in reached for parent, _ in parents):
@@ -77,44 +72,14 @@ def changes(draw: st.DrawFn) -> Change:
     return Change(tuple(parents), defaults, task, value, draw(st.sampled_from(MODES)))
 
 
-# The tasks' run(), as source compiled without a file, so that each edit is a new function (fingerprinted by
-# its bytecode and constants). "code edit" computes another result; "same result" the same one, other code.
-RUN_SOURCES = {
-    "original": (
-        "def run(self):\n"
-        "    RUNS.append(self.index)\n"
-        "    inputs = self.load()  # [] for a task with nothing upstream, as requires() then returns\n"
-        "    self.dump((self.index, self.value, sorted(inputs.items()) if inputs else []))\n"
-    ),
-    "code edit": (
-        "def run(self):\n"
-        "    RUNS.append(self.index)\n"
-        "    inputs = self.load()\n"
-        "    self.dump((self.index, self.value + 10, sorted(inputs.items()) if inputs else []))\n"
-    ),
-    "same result": (
-        "def run(self):\n"
-        "    RUNS.append(self.index)\n"
-        "    inputs = self.load()\n"
-        "    items = sorted(inputs.items()) if inputs else []\n"
-        "    self.dump((self.index, self.value, items))\n"
-    ),
-}
+def _run(self: kartwheel.TaskOnKart) -> None:
+    RUNS.append(self.index)
+    inputs = self.load()  # [] for a task with nothing upstream, as requires() then returns
+    self.dump((self.index, self.value, sorted(inputs.items()) if inputs else []))
 
 
-def _compiled_run(kind: str) -> Callable[[kartwheel.TaskOnKart], None]:
-    namespace: dict[str, object] = {"RUNS": RUNS}
-    exec(compile(RUN_SOURCES[kind], f"<run {kind}>", "exec"), namespace)
-    run = namespace["run"]
-    assert callable(run)
-    return run
-
-
-def define(
-    change: Change, namespace: str, defaults: tuple[int, ...], edited: int | None = None
-) -> Callable[[int], kartwheel.TaskOnKart]:
-    """Define the graph's task classes (task `edited` with its run() edited as the change says); return a
-    function that makes task `i` as its downstream would."""
+def define(change: Change, namespace: str, defaults: tuple[int, ...]) -> Callable[[int], kartwheel.TaskOnKart]:
+    """Define the graph's task classes; return a function that makes task `i` as its downstream would."""
     classes: list[type] = []
 
     def make(index: int) -> kartwheel.TaskOnKart:
@@ -127,7 +92,7 @@ def define(
             "task_namespace": namespace,
             "index": index,
             "value": luigi.IntParameter(default=defaults[index]),
-            "run": _compiled_run(change.mode if index == edited else "original"),
+            "run": _run,
         }
         for parent, kind in edges:
             if kind == "param":
@@ -163,8 +128,6 @@ class Pipeline:
             defaults = list(change.defaults)
             defaults[change.task] = change.value
             self.make = define(change, self.namespace, tuple(defaults))
-        elif change.mode in ("code edit", "same result"):
-            self.make = define(change, self.namespace, change.defaults, edited=change.task)
         elif change.mode == "config":
             path = os.path.join(self.folder, "param.ini")
             with open(path, "w") as file:
@@ -209,7 +172,7 @@ def _in_folder(folder: str) -> Iterator[None]:
 @given(change=changes())
 def test_an_incremental_build_equals_a_fresh_one_and_reruns_exactly_what_changed(change: Change) -> None:
     with tempfile.TemporaryDirectory() as incremental, tempfile.TemporaryDirectory() as fresh:
-        with isolated_config({"kartwheel": {"code_changes": "rerun"}}):
+        with isolated_config():
             pipeline = Pipeline(change, incremental)
             with _in_folder(incremental):
                 assert pipeline.build() == list(range(len(change.parents)))

@@ -18,7 +18,6 @@ from luigi.cmdline_parser import CmdlineParser
 from luigi.task import flatten
 from luigi.task_register import Register, TaskClassAmbigiousException, TaskClassNotFoundException
 
-from .._core import completeness
 from .._core.hashing import invalidate_hashes
 from .._luigi.cmdline import exact_parser, global_dest, load_modules, option_strings
 from .._luigi.interface import root_task_of, run_command_line, scheduled_by, scheduler_of, summary_of
@@ -244,9 +243,6 @@ def _run_luigi(
     code, line = _verdict(argv, worker, codes)
     if root is not None and factory.counter is not None:
         print(run_summary(factory.counter, root), file=sys.stderr)
-    warning = completeness.take_warning()
-    if warning:
-        print(warning, file=sys.stderr)
     print(line, file=sys.stderr)
     return code
 

@@ -24,7 +24,7 @@ import luigi
 from .._luigi.per_class import per_class
 from ..errors import RequiresError
 
-__all__ = ["compute_unique_id", "generation", "invalidate_hashes", "task_reference"]
+__all__ = ["compute_unique_id", "invalidate_hashes", "task_reference"]
 
 # Exact types that stand for themselves in the hash (checked before the slower isinstance tests).
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -38,11 +38,6 @@ def invalidate_hashes() -> None:
     """Forget every computed hash: the next use recomputes it (call when the configuration changes)."""
     global _generation
     _generation += 1
-
-
-def generation() -> int:
-    """A number that changes whenever hashes are invalidated: what is kept per task until then is keyed by it."""
-    return _generation
 
 
 def compute_unique_id(task: luigi.Task) -> str:

@@ -15,7 +15,7 @@ import luigi
 from luigi.task import flatten
 
 from ..errors import MissingOutputError
-from . import completeness, settings
+from . import settings
 from .logs import gokart_str_params, write_logs
 from .seed import apply_seed, seed_from_unique_id
 
@@ -31,14 +31,11 @@ class RunState:
 
     rerun_pending: bool = False  # the outputs present are to be replaced: the task is not complete yet
     dumped: set[str] = field(default_factory=set)  # outputs written by this run, by path
-    digests: dict[str, str | None] = field(default_factory=dict)  # ... and the digests of their bytes, if known
     seed: dict[str, Any] = field(default_factory=lambda: {"seed": None, "seed_methods": []})
     processing_time: float = 0.0  # seconds luigi measured around run()
     done_elsewhere: bool = False  # another process wrote the outputs while this one waited for the lock
     in_run: bool = False  # inside run(): complete_check_at_run does not cut a super().run() short
     found_incomplete: bool = False  # the writer lock's check just found it incomplete: run() need not ask again
-    code_waiting: bool = False  # complete() said no because of code changes here or upstream
-    code_cut_off: bool = False  # ... and then yes: the rerun upstream gave the same output, so this one stands
 
 
 def before_run(task: TaskOnKart) -> None:
@@ -55,9 +52,7 @@ def before_run(task: TaskOnKart) -> None:
             target.remove()
         state.rerun_pending = False
     state.dumped = set()
-    state.digests = {}
     state.done_elsewhere = False
-    state.code_cut_off = False
     seed = task.fix_random_seed_value
     if seed is None:
         seed = seed_from_unique_id(task.make_unique_id())
@@ -79,8 +74,8 @@ def after_success(task: TaskOnKart) -> None:
             f"{task} finished run() without writing {', '.join(missing)}; "
             "call self.dump(obj) (or self.dump(obj, 'name') for each named output) before run() returns"
         )
-    if state.done_elsewhere or state.code_cut_off:
-        return  # another process ran it and wrote its logs, or it did not run: its outputs and logs stand
+    if state.done_elsewhere:
+        return  # another process ran it and wrote its logs
     if settings.current().supplementary_logs and task.should_dump_supplementary_log_files:
         # gokart's `file_path`: what thunderbolt loads, the paths as the targets give them, as plain str
         task.task_log["file_path"] = [str(getattr(target, "path", target)) for target in outputs]
@@ -92,7 +87,6 @@ def after_success(task: TaskOnKart) -> None:
             seed=state.seed,
             task_log=task.task_log,
             params=gokart_str_params(task),
-            code=completeness.record_bytes(task),
         )
 
 

@@ -23,7 +23,6 @@ import bz2
 import contextlib
 import functools
 import importlib.metadata
-import io
 import json
 import pickle
 import sys
@@ -45,10 +44,8 @@ if TYPE_CHECKING:
     from .._targets.target import KartTarget
 
 __all__ = [
-    "CODE_RECORD_KIND",
     "LOG_KINDS",
     "NESTED_TASKS",
-    "code_record",
     "gokart_str_params",
     "log_file_name",
     "module_versions",
@@ -59,10 +56,6 @@ __all__ = [
 ]
 
 LOG_KINDS = ("module_versions", "processing_time", "random_seed", "task_log", "task_params")
-# The log that also holds the code record (completeness.py): after the pickle of the processing time, a
-# second pickle, of the record's JSON bytes. Every pickle reader (gokart's, pandas', `pickle.load`,
-# `get_processing_time`) reads the first one and stops there, so the log reads as it always did.
-CODE_RECORD_KIND = "processing_time"
 
 
 def log_file_name(class_name: str, kind: str, suffix: str = "") -> str:
@@ -91,10 +84,8 @@ def write_logs(
     seed: dict[str, Any],
     task_log: dict[str, Any],
     params: dict[str, Any],
-    code: bytes | None = None,
 ) -> None:
-    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer; `code`, the
-    code record, goes into the processing_time log after its pickle (CODE_RECORD_KIND): no sixth file.
+    """Hand all five logs of a task that has just succeeded (`<Class>_<hash>`) to the log writer.
 
     The paths are `log_file_name`'s, joined to the workspace without making five full targets: they
     would cost as much as the rest of the bookkeeping of a trivial task.
@@ -108,8 +99,6 @@ def write_logs(
         "task_log": cloudpickle.dumps(task_log, protocol=pickle.HIGHEST_PROTOCOL),
         "task_params": cloudpickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL),
     }
-    if code is not None:
-        contents[CODE_RECORD_KIND] += pickle.dumps(code, protocol=pickle.HIGHEST_PROTOCOL)
     files = [(Storage.join(workspace, log_file_name(file_stem, kind)), data) for kind, data in contents.items()]
     storage = storage_for(workspace)
     for path, _ in files:
@@ -242,16 +231,3 @@ def readable_params(task_class: type, logged: dict[str, Any]) -> dict[str, Any]:
                 value = param.parse(value)
         readable[name] = value
     return readable
-
-
-def code_record(data: bytes) -> bytes | None:
-    """The code record held in the bytes of a processing_time log, or None (a log written without one)."""
-    file = io.BytesIO(data)
-    try:
-        pickle.load(file)
-        if file.tell() >= len(data):
-            return None
-        record = pickle.load(file)
-    except Exception:
-        return None  # a damaged log is no evidence either way
-    return record if isinstance(record, bytes) else None

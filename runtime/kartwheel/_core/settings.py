@@ -7,7 +7,6 @@ log_helper_process = true    # false: every log is written inline by the worker
 supplementary_logs = true    # false: no files under <workspace>/log/ (get_task_log() & co. then raise)
 progress = true              # false: no progress line during a run (also --no-progress)
 progress_seconds = 5         # seconds between plain progress lines when output is not a terminal
-code_changes = warn          # rerun | warn | ignore: what outputs made by other code get
 endpoint_url = http://minio:9000                      # an S3-compatible server for s3:// workspaces
 storage_options = {"client_kwargs": {"region_name": "eu-west-1"}}   # fsspec options, as JSON
 ```
@@ -23,10 +22,9 @@ import luigi
 from ..errors import ConfigError
 from .parameters import ExplicitBoolParameter
 
-__all__ = ["CODE_CHANGES", "SECTION", "KartwheelSettings", "current", "refresh"]
+__all__ = ["SECTION", "KartwheelSettings", "current", "refresh"]
 
 SECTION = "kartwheel"
-CODE_CHANGES = ("rerun", "warn", "ignore")
 
 
 class KartwheelSettings(luigi.Config):
@@ -43,10 +41,6 @@ class KartwheelSettings(luigi.Config):
     supplementary_logs = ExplicitBoolParameter(
         default=True,
         description="Write the logs under <workspace>/log/ after each successful task; false writes none.",
-    )
-    code_changes = luigi.Parameter(
-        default="warn",
-        description="Outputs made by other code: rerun their tasks, warn (one line per build) or ignore.",
     )
 
     # Read where they are used (plan_command.py, storage_options.py), declared here so that luigi knows them.
@@ -73,10 +67,6 @@ def refresh() -> KartwheelSettings:
     except ValueError as exc:
         reason = f"{exc.__cause__}" if exc.__cause__ else f"{exc}"
         raise ConfigError(f"[{SECTION}] in the configuration: {exc} ({reason}); each setting is true or false") from exc
-    if _current.code_changes not in CODE_CHANGES:
-        raise ConfigError(
-            f"[{SECTION}] code_changes is {_current.code_changes!r}; give one of {', '.join(CODE_CHANGES)}"
-        )
     return _current
 
 

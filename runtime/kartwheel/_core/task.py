@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 import luigi
 from luigi.task import flatten
@@ -25,7 +25,7 @@ from .._targets.target import KartTarget, TargetOnKart, load_targets
 from ..errors import KartwheelError, ParameterValueError, RequiresError, TaskParameterError
 from . import lifecycle, targets
 from .code_source import class_sources
-from .completeness import checked_run, is_checked, outputs_newer, up_to_date, warn_dynamic_dependencies
+from .completeness import checked_run, is_checked, outputs_newer, warn_dynamic_dependencies
 from .fresh_defaults import fresh_task_defaults, rebuilt
 from .hashing import compute_unique_id, task_reference
 from .lifecycle import RunState
@@ -123,10 +123,6 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
         luigi.IntParameter, 180, "Seconds after which the redis run lock of a dead holder expires (renewed while held)."
     )
 
-    # What outputs made by other code get, for this task family: "rerun", "warn" or "ignore";
-    # None follows `[kartwheel] code_changes`. A class attribute, not a parameter: it is in no hash.
-    code_changes: ClassVar[str | None] = None
-
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # luigi's id names the task to a scheduler; with the workspace in it, one luigid serves many workspaces.
@@ -195,9 +191,7 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
     def complete(self) -> bool:
         """Done when every output exists (and, with strict_check, every input; see modification_time_check).
 
-        Not done while it, or a task it requires directly, is to rerun (rerun=True looks one level down),
-        nor while its outputs were made by other code under `code_changes = rerun`, here or upstream
-        (completeness.py).
+        Not done while it, or a task it requires directly, is to rerun (rerun=True looks one level down).
         """
         state = self.__kart_state__
         if state.rerun_pending:
@@ -211,8 +205,6 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
         if not outputs:
             return self.__kart_is_wrapper__()
         if not all(target.exists() for target in outputs):
-            return False
-        if not up_to_date(self):
             return False
         if self.modification_time_check and not outputs_newer(flatten(self.input()), outputs):
             return False
@@ -285,9 +277,7 @@ class TaskOnKart(TaskOverrides, luigi.Task, Generic[T], metaclass=OnceRegister):
                 "return those from output()"
             )
         destination.dump(obj)
-        state = self.__kart_state__
-        state.dumped.add(str(destination))
-        state.digests[str(destination)] = getattr(destination, "written_digest", None)
+        self.__kart_state__.dumped.add(str(destination))
 
     @overload
     def load(self, target: TaskOnKart[K]) -> K: ...

@@ -14,7 +14,6 @@ from typing import Any
 import luigi
 from luigi.task import flatten
 
-from .._core import completeness
 from .earlier_runs import Difference, EarlierRuns, describe_change, is_task_value
 
 __all__ = ["BLOCKED", "CACHED", "FAILED", "NOT_NEEDED", "STATUSES", "WILL_RUN", "Plan", "PlannedTask", "make_plan"]
@@ -166,7 +165,7 @@ def _status(
     task: luigi.Task, complete: bool, needed: bool, requirements: list[PlannedTask], earlier: EarlierRuns
 ) -> tuple[str, str]:
     if complete:
-        return CACHED, completeness.plan_note(task, will_run=False) if _is_kart(task) else ""
+        return CACHED, ""
     if not needed:
         return NOT_NEEDED, "every task that uses it is cached"
     if _is_external(task):
@@ -176,10 +175,6 @@ def _status(
     if stopped:
         return BLOCKED, f"waits on {stopped[0].family} ({stopped[0].reason})"
     return WILL_RUN, _why_incomplete(task, requirements, earlier)
-
-
-def _is_kart(task: luigi.Task) -> bool:
-    return callable(getattr(task, "__kart_is_wrapper__", None))
 
 
 def _exists(path: str, task: luigi.Task) -> bool:
@@ -195,7 +190,7 @@ def _why_incomplete(task: luigi.Task, requirements: list[PlannedTask], earlier: 
         return "rerun=True"
     outputs = flatten(task.output())
     if outputs and all(target.exists() for target in outputs):
-        return (completeness.plan_note(task, will_run=True) if _is_kart(task) else "") or _check_trigger(task)
+        return _check_trigger(task)
     if not hasattr(task, "logged_params"):  # a plain luigi task: no logs to compare with
         return f"upstream {running[0]} changed" if running else "new"
     difference = earlier.difference(task)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import luigi
 from luigi.execution_summary import LuigiStatusCode
 
-from .._core import completeness
 from .._core.hashing import invalidate_hashes
 from .._luigi.interface import scheduler_of
 from .._luigi.registry import (
@@ -132,7 +130,6 @@ def build(
     if reset_register:
         forget_redefined_task_classes()
     _check_unambiguous(task_list)
-    completeness.take_warning()  # what earlier looks at the graph found is said by the build, once
     env_params.setdefault("local_scheduler", True)
     if isinstance(log_level, int):
         log_level = logging.getLevelName(log_level)
@@ -150,9 +147,6 @@ def build(
             if ambiguity is None:
                 raise
             raise BuildError(ambiguity) from None
-    warning = completeness.take_warning()
-    if warning:
-        print(warning, file=sys.stderr)
     if result.status not in _SUCCESS:
         message, cause = _failure_message(result, failed, missing)
         raise BuildError(message, raised_exceptions=_raised_exceptions(failed)) from cause

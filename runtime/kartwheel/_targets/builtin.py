@@ -34,8 +34,6 @@ FileProcessor = FileFormat
 class PickleFileProcessor(FileFormat):
     """cloudpickle, so lambdas and local classes survive; plain objects load with `pickle.load`."""
 
-    writes_in_order = True
-
     def write(self, obj: Any, file: IO) -> None:
         import cloudpickle
 
@@ -81,8 +79,6 @@ def _split_lines(text: str) -> list[str]:
 class TextFileProcessor(FileFormat):
     """UTF-8 text: dumps a str, a number or a list (one item per line); loads the list of lines."""
 
-    writes_in_order = True
-
     def write(self, obj: Any, file: IO) -> None:
         file.write(_lines(obj, ".txt").encode("utf-8"))
 
@@ -92,8 +88,6 @@ class TextFileProcessor(FileFormat):
 
 class GzipFileProcessor(FileFormat):
     """Gzip-compressed UTF-8 text, the same objects as `TextFileProcessor`."""
-
-    writes_in_order = True
 
     def write(self, obj: Any, file: IO) -> None:
         with gzip.GzipFile(fileobj=file, mode="wb", mtime=0) as compressed:
@@ -106,8 +100,6 @@ class GzipFileProcessor(FileFormat):
 
 class BinaryFileProcessor(FileFormat):
     """Raw bytes (e.g. a PNG or JPEG image saved to a `BytesIO`); loads the bytes."""
-
-    writes_in_order = True
 
     def write(self, obj: Any, file: IO) -> None:
         if not isinstance(obj, (bytes, bytearray, memoryview)):

@@ -28,9 +28,6 @@ class FileFormat:
     """
 
     binary: bool = True
-    # True: `write` only calls the file's `write` (no seek, no fileno), so the bytes can be hashed as they go
-    # (the digest code records of an output); otherwise the file is read back to hash it.
-    writes_in_order: bool = False
     _incomplete: str | None = "subclass it and define write(obj, file) and read(file)"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

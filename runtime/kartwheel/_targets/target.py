@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import posixpath
 from datetime import datetime
-from typing import IO, Any, cast
+from typing import Any
 
 import luigi
 
@@ -17,7 +16,6 @@ from .file_format import FileFormat
 from .registry import make_file_processor
 
 __all__ = [
-    "DigestingFile",
     "KartTarget",
     "ModelTarget",
     "SingleFileTarget",
@@ -64,36 +62,6 @@ class TargetOnKart(luigi.Target):
         raise NotImplementedError
 
 
-class DigestingFile:
-    """A file being written that hashes the bytes passed to `write` as they go, so that an output's digest
-    needs no second read. Any use other than `write`, `tell` and `flush` (a seek, a fileno) gives the
-    digest up: `hexdigest()` is then None and the file is read back when a digest is needed."""
-
-    def __init__(self, file: IO, binary: bool) -> None:
-        self._file = file
-        self._binary = binary
-        self._hash: Any = hashlib.blake2b(digest_size=16)
-
-    def write(self, data: Any) -> int:
-        written = self._file.write(data)
-        if self._hash is not None:
-            self._hash.update(data if self._binary else data.encode("utf-8", "surrogatepass"))
-        return int(written) if written is not None else 0
-
-    def tell(self) -> int:
-        return int(self._file.tell())
-
-    def flush(self) -> None:
-        self._file.flush()
-
-    def hexdigest(self) -> str | None:
-        return None if self._hash is None else str(self._hash.hexdigest())
-
-    def __getattr__(self, name: str) -> Any:
-        self._hash = None  # the format uses the file in a way whose bytes are not seen here
-        return getattr(self._file, name)
-
-
 class KartTarget(TargetOnKart):
     """A file in a workspace; `str()` is its path, stable, as luigi's retry bookkeeping needs."""
 
@@ -128,22 +96,11 @@ class KartTarget(TargetOnKart):
         return datetime.fromtimestamp(self.storage.modification_time(self.path))
 
     def dump(self, obj: Any) -> None:
-        """Write `obj`; the file appears complete or not at all.
-
-        `written_digest` is then the digest of the bytes written (see `DigestingFile`), or None.
-        """
+        """Write `obj`; the file appears complete or not at all."""
         self.confine()
-        self.written_digest: str | None = None
         try:
             with self.storage.atomic_write(self.path, self.format.binary) as file:
-                if self.format.writes_in_order:
-                    digesting = DigestingFile(file, self.format.binary)
-                    self.format.write(obj, cast(IO, digesting))
-                    digest = digesting.hexdigest()
-                else:
-                    self.format.write(obj, file)
-                    digest = None
-            self.written_digest = digest
+                self.format.write(obj, file)
         except DumpError as exc:
             raise DumpError(f"cannot write {self.path}: {exc}") from exc
         except _UNWRITABLE as exc:
