@@ -91,3 +91,15 @@ class Random(kartwheel.TaskOnKart[float]):
     def run(self) -> None:
         self.task_log["drew"] = "random"
         self.dump(random.random())
+
+
+class NamedByParameter(kartwheel.TaskOnKart[str]):
+    """A task whose output name comes from a parameter, as a user's may."""
+
+    name = luigi.Parameter()
+
+    def output(self):
+        return self.make_target(f"{self.name}.pkl")
+
+    def run(self):
+        self.dump(self.name)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import kartwheel
 import luigi
 import pytest
 
+from tests.processes import run_python
 from tests.runtime.tasks_for_tests import Collect, Failing, First, TwoOutputs
 
 
@@ -77,44 +80,9 @@ def test_workers_two_builds_a_fan_in(workspace):
     assert kartwheel.build(Collect(parts=parts, workspace_directory=workspace), workers=2) == list(range(6))
 
 
-def test_roots_of_two_classes_sharing_a_family_are_refused_naming_both(tmp_path):
-    import subprocess
-    import sys
-    import textwrap
-
-    code = textwrap.dedent("""
-        import kartwheel
-
-        def define():
-            class Fit(kartwheel.TaskOnKart):
-                task_namespace = "demo"
-
-                def run(self):
-                    self.dump(1)
-            Fit.__qualname__ = "Fit"
-            return Fit
-
-        first = define()
-        first.__module__ = "demo.a"
-        second = define()
-        second.__module__ = "demo.b"
-        try:
-            kartwheel.build([first(workspace_directory="ws"), second(workspace_directory="ws")])
-        except kartwheel.errors.BuildError as exc:
-            print(exc)
-    """)
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "'demo.Fit' is ambiguous: demo.a.Fit and demo.b.Fit share that name" in done.stdout
-    assert not (tmp_path / "ws").exists()
-
-
-def test_a_lookup_of_an_ambiguous_family_during_a_build_fails_in_one_line(tmp_path):
-    import subprocess
-    import sys
-    import textwrap
-
-    code = textwrap.dedent("""
+def _two_classes_of_one_family(run_body: str, build: str) -> str:
+    """A script defining `demo.Fit` twice (modules demo.a and demo.b), then `build`, printing a BuildError."""
+    return textwrap.dedent(f"""
         import kartwheel
         from luigi.task_register import Register
 
@@ -123,7 +91,7 @@ def test_a_lookup_of_an_ambiguous_family_during_a_build_fails_in_one_line(tmp_pa
                 task_namespace = "demo"
 
                 def run(self):
-                    Register.get_task_cls("demo.Fit")
+                    {run_body}
             Fit.__qualname__ = "Fit"
             return Fit
 
@@ -132,11 +100,25 @@ def test_a_lookup_of_an_ambiguous_family_during_a_build_fails_in_one_line(tmp_pa
         second = define()
         second.__module__ = "demo.b"
         try:
-            kartwheel.build(first(workspace_directory="ws"))
+            kartwheel.build({build})
         except kartwheel.errors.BuildError as exc:
             print(exc)
     """)
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+def test_roots_of_two_classes_sharing_a_family_are_refused_naming_both(tmp_path):
+    code = _two_classes_of_one_family(
+        "self.dump(1)", '[first(workspace_directory="ws"), second(workspace_directory="ws")]'
+    )
+    done = run_python("-c", code, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "'demo.Fit' is ambiguous: demo.a.Fit and demo.b.Fit share that name" in done.stdout
+    assert not (tmp_path / "ws").exists()
+
+
+def test_a_lookup_of_an_ambiguous_family_during_a_build_fails_in_one_line(tmp_path):
+    code = _two_classes_of_one_family('Register.get_task_cls("demo.Fit")', 'first(workspace_directory="ws")')
+    done = run_python("-c", code, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     [line] = done.stdout.strip().splitlines()
     assert line.endswith(

@@ -26,6 +26,8 @@ import kartwheel  # noqa: E402
 from kartwheel._storage.storage import scheduling_pass, storage_for  # noqa: E402
 from kartwheel.errors import ConfigError, LoadError  # noqa: E402
 
+from tests.runtime.tasks_for_tests import NamedByParameter  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -156,16 +158,6 @@ def test_an_exception_after_a_dump_leaves_no_output(configured, client, bucket):
     with pytest.raises(kartwheel.BuildError, match="after the dump"):
         kartwheel.build(DumpsThenFails(workspace_directory=f"s3://{bucket}/ws"))
     assert [key for key in keys(client, bucket) if not key.startswith("ws/log/")] == []
-
-
-class NamedByParameter(kartwheel.TaskOnKart):
-    name = luigi.Parameter()
-
-    def output(self):
-        return self.make_target(f"{self.name}.pkl")
-
-    def run(self):
-        self.dump(self.name)
 
 
 @pytest.mark.parametrize("name", ["../escaped", "a/../../escaped", "../../other-bucket/escaped"])

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import kartwheel
-import luigi
 import pytest
 from kartwheel.file_processor import PickleFileProcessor
 
@@ -20,6 +19,7 @@ from tests.runtime.tasks_for_tests import (
     First,
     Last,
     Middle,
+    NamedByParameter,
     TwoOutputs,
     pipeline,
 )
@@ -159,18 +159,6 @@ def test_make_target_refuses_paths_outside_the_workspace(workspace):
         with pytest.raises(kartwheel.WorkspaceEscapeError, match="outside the workspace"):
             task.make_target(path)
     assert task.make_target("a/../b.pkl").path.startswith(workspace + "/b_")
-
-
-class NamedByParameter(kartwheel.TaskOnKart):
-    """A task whose output name comes from a parameter, as a user's may."""
-
-    name = luigi.Parameter()
-
-    def output(self):
-        return self.make_target(f"{self.name}.pkl")
-
-    def run(self):
-        self.dump(self.name)
 
 
 def outside_folder(workspace: str) -> Path:
